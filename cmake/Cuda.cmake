@@ -1,0 +1,25 @@
+# CSC_CUDA=AUTO|ON|OFF. The CUDA runtime is linked statically; cuBLAS/cuSOLVER are dlopen'ed by the
+# kernels that use them, so `ldd csc` names no CUDA library and csc starts on machines without a driver.
+set(CSC_CUDA AUTO CACHE STRING "Build the CUDA kernels: AUTO (when nvcc is found), ON or OFF")
+set_property(CACHE CSC_CUDA PROPERTY STRINGS AUTO ON OFF)
+set(CSC_HAVE_CUDA OFF)
+if(NOT CSC_CUDA STREQUAL "OFF")
+  if(NOT DEFINED CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX} AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)   # check_language searches only PATH and CUDACXX
+  endif()
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES 75-real 80-real 86-real 89-real 90-real 90-virtual)
+    endif()
+    set(CMAKE_CUDA_STANDARD 17)   # CMake 3.25 has no CUDA20 flags for nvcc
+    set(CMAKE_CUDA_RUNTIME_LIBRARY Static)
+    enable_language(CUDA)
+    find_package(CUDAToolkit REQUIRED)
+    set(CSC_HAVE_CUDA ON)
+  elseif(CSC_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "CSC_CUDA=ON but no nvcc was found (set CUDACXX or install the toolkit)")
+  endif()
+endif()
+message(STATUS "csc: CUDA kernels ${CSC_HAVE_CUDA}")
