@@ -14,6 +14,10 @@ void setup_info(CLI::App& app);
 void run_info(Invocation& inv);
 void setup_pca(CLI::App& app);
 void run_pca(Invocation& inv);
+void setup_iobench(CLI::App& app);
+void run_iobench(Invocation& inv);
+void setup_scale_fit(CLI::App& app);
+void run_scale_fit(Invocation& inv);
 
 namespace {
 constexpr Command kCommands[] = {
@@ -21,6 +25,10 @@ constexpr Command kCommands[] = {
      setup_info, run_info},
     {"pca", "Principal components of data of any size (scikit-learn's numbers, streamed when large)", setup_pca,
      run_pca},
+    {"iobench", "Measure and diagnose I/O like fio: engines, queue depth, latency percentiles, page cache vs device",
+     setup_iobench, run_iobench},
+    {"scale-fit", "Fit neural scaling laws (Chinchilla's Approach 3), bootstrap them, allocate compute", setup_scale_fit,
+     run_scale_fit},
 };
 }  // namespace
 

@@ -16,7 +16,7 @@
 #include "src/commands.h"
 #include "src/csc_version.h"
 #include "src/error.h"
-// interrupt.h pending
+#include "src/interrupt.h"
 #include "src/invocation.h"
 #include "src/report.h"
 
@@ -59,7 +59,7 @@ void print_report(const csc::Invocation& inv, double total_seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // install_interrupt_handler pending
+  csc::install_interrupt_handler();
 
   CLI::App app{"csc: a command-line workbench for scientific computing (see man csc)", "csc"};
   app.set_version_flag("-V,--version", version_text());

@@ -1,0 +1,256 @@
+// Highway + OpenMP kernels behind kernels/linalg/column_stats.h. Columns map to SIMD lanes; rows are
+// taken in cache-sized blocks, each summarised by a shifted, corrected two-pass (mean, M2) and folded
+// into the running statistics with Chan, Golub & LeVeque's pairwise update, which stays accurate with a
+// large common offset (1e8 + unit spread) where the textbook sum-of-squares formula cancels entirely.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/linalg/cpu/column_stats_hwy.cc"
+#include <hwy/foreach_target.h>  // before highway.h
+#include <hwy/highway.h>
+
+#include <hwy/aligned_allocator.h>
+#include <algorithm>
+#include <cmath>
+#include <new>
+#include <vector>
+
+#include "kernels/linalg/column_stats.h"
+#include "kernels/linalg/cpu/tail-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace csc::linalg::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// A block of rows is read twice, so it should stay in L2.
+constexpr std::size_t kBlockBytes = 1 << 18;
+constexpr std::size_t kMaxBlockRows = 1024;
+// From 2 * kStripCols columns on, threads take strips of columns (no merging needed); below that,
+// fixed chunks of rows.
+constexpr std::size_t kStripCols = 64;
+constexpr std::size_t kChunkRows = 8192;
+constexpr std::size_t kParallelCells = 1 << 16;
+// Accumulator arrays are padded to a whole number of the widest vector of doubles.
+constexpr std::size_t kPad = HWY_MAX_BYTES / sizeof(double);
+
+std::size_t Padded(std::size_t n) { return (n + kPad - 1) / kPad * kPad; }
+
+template <class D>
+HWY_INLINE hn::Vec<D> LoadAsDouble(D dd, const double* p, std::size_t count) {
+  return count == hn::Lanes(dd) ? hn::LoadU(dd, p) : LoadTail(dd, p, count);
+}
+template <class D>
+HWY_INLINE hn::Vec<D> LoadAsDouble(D dd, const float* p, std::size_t count) {
+  const hn::Rebind<float, D> df;
+  return hn::PromoteTo(dd, count == hn::Lanes(dd) ? hn::LoadU(df, p) : LoadTail(df, p, count));
+}
+
+// Running statistics of some columns, in padded arrays that full vectors may load and store.
+struct Accumulator {
+  std::size_t rows = 0;
+  double* mean;
+  double* m2;
+  double* min;        // +inf until a finite value is seen
+  double* max;        // -inf until a finite value is seen
+  double* nonfinite;  // counts, exact in double
+};
+
+// Folds rows [0, rows) of the `width` columns starting at x into a fresh accumulator.
+template <class T>
+void Accumulate(const T* x, std::size_t ld, std::size_t rows, std::size_t width, Accumulator& acc) {
+  const hn::ScalableTag<double> dd;
+  const std::size_t lanes = hn::Lanes(dd);
+  const std::size_t padded = Padded(width);
+  std::fill(acc.mean, acc.mean + padded, 0.0);
+  std::fill(acc.m2, acc.m2 + padded, 0.0);
+  std::fill(acc.min, acc.min + padded, INFINITY);
+  std::fill(acc.max, acc.max + padded, -INFINITY);
+  std::fill(acc.nonfinite, acc.nonfinite + padded, 0.0);
+  acc.rows = 0;
+  const std::size_t block_rows = std::clamp<std::size_t>(kBlockBytes / (std::max<std::size_t>(width, 1) * sizeof(T)), 1, kMaxBlockRows);
+  const auto pos_inf = hn::Set(dd, INFINITY), neg_inf = hn::Set(dd, -INFINITY), one = hn::Set(dd, 1.0);
+
+  for (std::size_t r0 = 0; r0 < rows; r0 += block_rows) {
+    const std::size_t nb = std::min(block_rows, rows - r0);
+    const std::size_t na = acc.rows;
+    const double n = static_cast<double>(na + nb);
+    const auto inv_nb = hn::Set(dd, 1.0 / static_cast<double>(nb));
+    const auto weight_b = hn::Set(dd, static_cast<double>(nb) / n);
+    const auto weight_ab = hn::Set(dd, static_cast<double>(na) * static_cast<double>(nb) / n);
+    const T* block = x + r0 * ld;
+    for (std::size_t j = 0; j < width; j += lanes) {
+      const std::size_t count = std::min(lanes, width - j);
+      // Sums run over x - shift with the shift near the column mean (the running mean, or the block's
+      // first row at the start), so with a large common offset they add O(spread) numbers and the
+      // shifted differences are exact.
+      const auto mean_a = hn::Load(dd, acc.mean + j);
+      const auto shift = na > 0 ? mean_a : LoadAsDouble(dd, block + j, count);
+      // Pass 1: shifted sum, finite min/max and the non-finite count.
+      auto sum = hn::Zero(dd), lo = pos_inf, hi = neg_inf, bad = hn::Zero(dd);
+      for (std::size_t r = 0; r < nb; ++r) {
+        const auto v = LoadAsDouble(dd, block + r * ld + j, count);
+        const auto finite = hn::IsFinite(v);
+        sum = hn::Add(sum, hn::Sub(v, shift));
+        lo = hn::Min(lo, hn::IfThenElse(finite, v, pos_inf));
+        hi = hn::Max(hi, hn::IfThenElse(finite, v, neg_inf));
+        bad = hn::Add(bad, hn::IfThenZeroElse(finite, one));
+      }
+      // Pass 2: squared deviations from the block mean, corrected by the deviations' own sum.
+      const auto shifted_mean_b = hn::Mul(sum, inv_nb);
+      auto m2_b = hn::Zero(dd), dev_sum = hn::Zero(dd);
+      for (std::size_t r = 0; r < nb; ++r) {
+        const auto dev = hn::Sub(hn::Sub(LoadAsDouble(dd, block + r * ld + j, count), shift), shifted_mean_b);
+        m2_b = hn::MulAdd(dev, dev, m2_b);
+        dev_sum = hn::Add(dev_sum, dev);
+      }
+      m2_b = hn::NegMulAdd(hn::Mul(dev_sum, dev_sum), inv_nb, m2_b);
+      // Merge with the rows before this block (mean_a is 0 and weight_b 1 for the first block).
+      const auto delta = hn::Add(hn::Sub(shift, mean_a), shifted_mean_b);
+      hn::Store(hn::MulAdd(delta, weight_b, mean_a), dd, acc.mean + j);
+      const auto m2 = hn::Add(hn::Load(dd, acc.m2 + j), m2_b);
+      hn::Store(hn::MulAdd(hn::Mul(delta, delta), weight_ab, m2), dd, acc.m2 + j);
+      hn::Store(hn::Min(hn::Load(dd, acc.min + j), lo), dd, acc.min + j);
+      hn::Store(hn::Max(hn::Load(dd, acc.max + j), hi), dd, acc.max + j);
+      hn::Store(hn::Add(hn::Load(dd, acc.nonfinite + j), bad), dd, acc.nonfinite + j);
+    }
+    acc.rows += nb;
+  }
+}
+
+// Copies `width` columns of an accumulator into `out` starting at column `at`, applying the NaN rules.
+void Finish(const Accumulator& acc, std::size_t width, ColumnStats& out, std::size_t at) {
+  for (std::size_t j = 0; j < width; ++j) {
+    const bool clean = acc.rows > 0 && acc.nonfinite[j] == 0;
+    out.mean[at + j] = clean ? acc.mean[j] : NAN;
+    out.m2[at + j] = clean ? acc.m2[j] : NAN;
+    out.min[at + j] = acc.min[j] == INFINITY ? NAN : acc.min[j];
+    out.max[at + j] = acc.max[j] == -INFINITY ? NAN : acc.max[j];
+    out.nonfinite[at + j] = static_cast<std::size_t>(acc.nonfinite[j]);
+  }
+}
+
+ColumnStats Sized(std::size_t rows, std::size_t cols) {
+  ColumnStats s;
+  s.rows = rows;
+  s.mean.assign(cols, NAN);
+  s.m2.assign(cols, NAN);
+  s.min.assign(cols, NAN);
+  s.max.assign(cols, NAN);
+  s.nonfinite.assign(cols, 0);
+  return s;
+}
+
+// Storage for one Accumulator over `width` columns, aligned for full-vector Load/Store.
+struct AccumulatorStorage {
+  hwy::AlignedFreeUniquePtr<double[]> data;
+  Accumulator acc;
+  explicit AccumulatorStorage(std::size_t width) : data(hwy::AllocateAligned<double>(5 * Padded(width))) {
+    const std::size_t p = Padded(width);
+    double* base = data.get();
+    if (base == nullptr) throw std::bad_alloc();
+    acc = Accumulator{0, base, base + p, base + 2 * p, base + 3 * p, base + 4 * p};
+  }
+};
+
+template <class T>
+ColumnStats Stats(std::size_t rows, std::size_t cols, const T* x, std::size_t ld) {
+  ColumnStats result = Sized(rows, cols);
+  if (rows == 0 || cols == 0) return result;
+  const bool parallel = rows * cols >= kParallelCells;
+  if (cols >= 2 * kStripCols) {
+    // Every strip sees every row, in the same order whatever the thread count.
+    const auto strips = static_cast<std::ptrdiff_t>((cols + kStripCols - 1) / kStripCols);
+#pragma omp parallel if (parallel)
+    {
+      AccumulatorStorage storage(kStripCols);
+#pragma omp for schedule(static)
+      for (std::ptrdiff_t s = 0; s < strips; ++s) {
+        const std::size_t c0 = static_cast<std::size_t>(s) * kStripCols;
+        const std::size_t width = std::min(kStripCols, cols - c0);
+        Accumulate(x + c0, ld, rows, width, storage.acc);
+        Finish(storage.acc, width, result, c0);
+      }
+    }
+    return result;
+  }
+  // Fixed row chunks merged in chunk order: the result does not depend on the thread count.
+  const std::size_t chunks = (rows + kChunkRows - 1) / kChunkRows;
+  std::vector<ColumnStats> parts(chunks);
+  const auto count = static_cast<std::ptrdiff_t>(chunks);
+#pragma omp parallel if (parallel && chunks > 1)
+  {
+    AccumulatorStorage storage(cols);
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t c = 0; c < count; ++c) {
+      const std::size_t r0 = static_cast<std::size_t>(c) * kChunkRows;
+      const std::size_t nr = std::min(kChunkRows, rows - r0);
+      Accumulate(x + r0 * ld, ld, nr, cols, storage.acc);
+      parts[c] = Sized(nr, cols);
+      Finish(storage.acc, cols, parts[c], 0);
+    }
+  }
+  ColumnStats merged;
+  for (const ColumnStats& part : parts) merge_column_stats(merged, part);
+  return merged;
+}
+
+ColumnStats StatsF32(std::size_t rows, std::size_t cols, const float* x, std::size_t ld) { return Stats(rows, cols, x, ld); }
+ColumnStats StatsF64(std::size_t rows, std::size_t cols, const double* x, std::size_t ld) { return Stats(rows, cols, x, ld); }
+
+}  // namespace csc::linalg::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include <stdexcept>
+
+namespace csc::linalg {
+HWY_EXPORT(StatsF32);
+HWY_EXPORT(StatsF64);
+
+namespace {
+void check(std::size_t rows, std::size_t cols, const void* x, std::size_t ld) {
+  if (rows == 0 || cols == 0) return;
+  if (x == nullptr) throw std::invalid_argument("column_stats: null matrix");
+  if (ld < cols) throw std::invalid_argument("column_stats: leading dimension smaller than cols");
+}
+}  // namespace
+
+ColumnStats column_stats(std::size_t rows, std::size_t cols, const float* x, std::size_t ld) {
+  check(rows, cols, x, ld);
+  return HWY_DYNAMIC_DISPATCH(StatsF32)(rows, cols, x, ld);
+}
+ColumnStats column_stats(std::size_t rows, std::size_t cols, const double* x, std::size_t ld) {
+  check(rows, cols, x, ld);
+  return HWY_DYNAMIC_DISPATCH(StatsF64)(rows, cols, x, ld);
+}
+
+std::vector<double> ColumnStats::variance(std::size_t ddof) const {
+  std::vector<double> v(cols(), NAN);
+  if (rows <= ddof) return v;
+  for (std::size_t j = 0; j < cols(); ++j) v[j] = m2[j] / static_cast<double>(rows - ddof);
+  return v;
+}
+
+void merge_column_stats(ColumnStats& total, const ColumnStats& block) {
+  if (total.rows == 0 && total.cols() == 0) {
+    total = block;
+    return;
+  }
+  if (block.cols() != total.cols()) throw std::invalid_argument("merge_column_stats: column counts differ");
+  if (block.rows == 0) return;
+  if (total.rows == 0) {
+    total = block;
+    return;
+  }
+  const double na = static_cast<double>(total.rows), nb = static_cast<double>(block.rows), n = na + nb;
+  for (std::size_t j = 0; j < total.cols(); ++j) {
+    const double delta = block.mean[j] - total.mean[j];
+    total.mean[j] += delta * (nb / n);
+    total.m2[j] += block.m2[j] + delta * delta * (na * nb / n);
+    total.min[j] = std::fmin(total.min[j], block.min[j]);  // fmin skips the NaN of "no finite value"
+    total.max[j] = std::fmax(total.max[j], block.max[j]);
+    total.nonfinite[j] += block.nonfinite[j];
+  }
+  total.rows += block.rows;
+}
+
+}  // namespace csc::linalg
+#endif  // HWY_ONCE

@@ -1,0 +1,342 @@
+// Per-target packed GEMM engine (the BLIS/GotoBLAS design): packing of A slivers and B panels, the
+// register-tiled micro-kernel with its fused alpha/beta/bias/activation store, and the loop nest one
+// thread runs over its region of C. Included by gemm_hwy.cc and syrk_hwy.cc inside their target loop.
+#if defined(CSC_LINALG_CPU_GEMM_ENGINE_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef CSC_LINALG_CPU_GEMM_ENGINE_INL_H_
+#undef CSC_LINALG_CPU_GEMM_ENGINE_INL_H_
+#else
+#define CSC_LINALG_CPU_GEMM_ENGINE_INL_H_
+#endif
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+
+#include <hwy/cache_control.h>
+#include <hwy/highway.h>
+
+#include "kernels/linalg/cpu/gemm_plan.h"
+#include "kernels/linalg/cpu/safe_math-inl.h"
+#include "kernels/linalg/cpu/tail-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace csc::linalg::cpu::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+namespace math = csc::linalg::HWY_NAMESPACE;
+
+// The micro-tile is kMR rows x (2 vectors) columns. Its 2*kMR accumulators, the two B vectors and the
+// broadcast A value must fit the register file: 32 vector registers on AVX-512 and AArch64 (14 x 2 +
+// 3 = 31), 16 on AVX2/SSE (6 x 2 + 3 = 15). SCALAR has 16 GPR-like slots and no wide FMA to feed.
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || HWY_ARCH_ARM_A64
+constexpr std::size_t kMR = 14;
+#elif HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
+constexpr std::size_t kMR = 4;
+#else
+constexpr std::size_t kMR = 6;
+#endif
+constexpr std::size_t kNV = 2;  // vectors per micro-tile row: NR = kNV * Lanes(d)
+
+// Upper bound of NR over all targets, for stack tiles.
+template <class T>
+constexpr std::size_t kMaxNR = kNV * HWY_MAX_BYTES / sizeof(T);
+
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V Activate(D d, Activation activation, V x) {
+  switch (activation) {
+    case Activation::relu:
+      return math::Relu(d, x);
+    case Activation::tanh:
+      return math::SafeTanh(d, x);
+    case Activation::sigmoid:
+      return math::Sigmoid(d, x);
+    case Activation::identity:
+      break;
+  }
+  return x;
+}
+
+// act(x + bias) over a row of n elements (bias may be null), in place. Not inlined: the contrib math
+// is large, and one copy per target serves every tile.
+template <class D, class T = hn::TFromD<D>>
+HWY_NOINLINE void EpilogueRow(D d, T* HWY_RESTRICT row, std::size_t n, const T* HWY_RESTRICT bias,
+                            Activation activation) {
+  const std::size_t N = hn::Lanes(d);
+  std::size_t j = 0;
+  for (; j + N <= n; j += N) {
+    auto x = hn::LoadU(d, row + j);
+    if (bias) x = hn::Add(x, hn::LoadU(d, bias + j));
+    hn::StoreU(Activate(d, activation, x), d, row + j);
+  }
+  if (j < n) {
+    auto x = math::LoadTail(d, row + j, n - j);
+    if (bias) x = hn::Add(x, math::LoadTail(d, bias + j, n - j));
+    math::StoreTail(d, Activate(d, activation, x), row + j, n - j);
+  }
+}
+
+// Where and how the micro-kernel writes its tile: C_tile = alpha * AB + beta * C_tile (C read only
+// when read_c). The epilogue, act(C + bias), runs over the tile afterwards while it is still in L1.
+template <class T>
+struct TileOut {
+  T* c;
+  std::size_t ldc;
+  T alpha;
+  T beta;
+  bool read_c;
+};
+
+template <class D, class V, class T = hn::TFromD<D>>
+HWY_INLINE void StoreRow(D d, const TileOut<T>& out, std::size_t r, V v0, V v1) {
+  const std::size_t N = hn::Lanes(d);
+  T* HWY_RESTRICT row = out.c + r * out.ldc;
+  const V alpha = hn::Set(d, out.alpha);
+  V x0 = hn::Mul(v0, alpha);
+  V x1 = hn::Mul(v1, alpha);
+  if (out.read_c) {
+    const V beta = hn::Set(d, out.beta);
+    x0 = hn::MulAdd(beta, hn::LoadU(d, row), x0);
+    x1 = hn::MulAdd(beta, hn::LoadU(d, row + N), x1);
+  }
+  hn::StoreU(x0, d, row);
+  hn::StoreU(x1, d, row + N);
+}
+
+// Rows of the register tile, spelled out: named variables rather than an array keep every
+// accumulator in a register (and sizeless SVE vectors cannot live in arrays at all).
+#define CSC_GEMM_TILE_ROWS(X) \
+  X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13)
+
+// The micro-kernel: a (kc x kMR packed sliver of A, one value per row per k) times b (kc x NR packed
+// panel of B), accumulated in registers, then stored through `out`.
+template <class D, class T = hn::TFromD<D>>
+HWY_INLINE void MicroKernel(D d, std::size_t kc, const T* HWY_RESTRICT a, const T* HWY_RESTRICT b,
+                            const TileOut<T>& out) {
+  static_assert(kMR <= 14, "CSC_GEMM_TILE_ROWS lists 14 rows");
+  using V = hn::Vec<D>;
+  const std::size_t N = hn::Lanes(d);
+#define CSC_GEMM_DECLARE(r) [[maybe_unused]] V c##r##_0 = hn::Zero(d), c##r##_1 = hn::Zero(d);
+  CSC_GEMM_TILE_ROWS(CSC_GEMM_DECLARE)
+#undef CSC_GEMM_DECLARE
+#define CSC_GEMM_PREFETCH(r)                                        \
+  if constexpr (r < kMR) {                                          \
+    hwy::Prefetch(out.c + r * out.ldc);                             \
+    hwy::Prefetch(out.c + r * out.ldc + kNV * N - 1);               \
+  }
+  CSC_GEMM_TILE_ROWS(CSC_GEMM_PREFETCH)
+#undef CSC_GEMM_PREFETCH
+  for (std::size_t p = 0; p < kc; ++p) {
+    const V b0 = hn::Load(d, b);
+    const V b1 = hn::Load(d, b + N);
+#define CSC_GEMM_FMA(r)                     \
+  if constexpr (r < kMR) {                  \
+    const V ar = hn::Set(d, a[r]);          \
+    c##r##_0 = hn::MulAdd(ar, b0, c##r##_0); \
+    c##r##_1 = hn::MulAdd(ar, b1, c##r##_1); \
+  }
+    CSC_GEMM_TILE_ROWS(CSC_GEMM_FMA)
+#undef CSC_GEMM_FMA
+    a += kMR;
+    b += kNV * N;
+  }
+#define CSC_GEMM_STORE(r) \
+  if constexpr (r < kMR) StoreRow(d, out, r, c##r##_0, c##r##_1);
+  CSC_GEMM_TILE_ROWS(CSC_GEMM_STORE)
+#undef CSC_GEMM_STORE
+}
+#undef CSC_GEMM_TILE_ROWS
+
+// Packs rows [i0, i0 + mc) x columns [p0, p0 + kc) of op(A) into slivers of kMR rows: sliver s holds,
+// for each p, the kMR values op(A)[i0 + s*kMR + r][p0 + p] (rows past mc are zero).
+template <class D, class T = hn::TFromD<D>>
+void PackA(D d, const GemmProblem<T>& pr, std::size_t i0, std::size_t mc, std::size_t p0, std::size_t kc,
+           T* HWY_RESTRICT dst) {
+  const std::size_t N = hn::Lanes(d);
+  const std::size_t kSliverVectors = (kMR + N - 1) / N;
+  for (std::size_t ir = 0; ir < mc; ir += kMR, dst += kc * kMR) {
+    const std::size_t mr = std::min(kMR, mc - ir);
+    if (pr.op_a == Op::transpose) {  // A is k x m: each p contributes kMR contiguous values
+      const T* HWY_RESTRICT src = pr.a + p0 * pr.lda + i0 + ir;
+      if (i0 + ir + kSliverVectors * N <= pr.m) {
+        // Whole vectors: each store spills past its kMR values into the next p's slot, which the
+        // next store overwrites; the last spill lands in the next sliver or the buffer's slack.
+        for (std::size_t p = 0; p < kc; ++p, src += pr.lda)
+          for (std::size_t v = 0; v < kSliverVectors; ++v)
+            hn::StoreU(hn::LoadU(d, src + v * N), d, dst + p * kMR + v * N);
+      } else {
+        for (std::size_t p = 0; p < kc; ++p, src += pr.lda)
+          for (std::size_t r = 0; r < kMR; ++r) dst[p * kMR + r] = r < mr ? src[r] : T(0);
+      }
+    } else {  // A is m x k: gather one value from each of kMR rows
+      const T* HWY_RESTRICT src = pr.a + (i0 + ir) * pr.lda + p0;
+      if (mr == kMR) {
+        for (std::size_t p = 0; p < kc; ++p)
+          for (std::size_t r = 0; r < kMR; ++r) dst[p * kMR + r] = src[r * pr.lda + p];
+      } else {
+        for (std::size_t p = 0; p < kc; ++p) {
+          std::size_t r = 0;
+          for (; r < mr; ++r) dst[p * kMR + r] = src[r * pr.lda + p];
+          for (; r < kMR; ++r) dst[p * kMR + r] = T(0);
+        }
+      }
+    }
+  }
+}
+
+// Packs rows [p0, p0 + kc) x columns [j0, j0 + nc) of op(B) into panels of NR columns: panel s holds,
+// for each p, the NR values op(B)[p0 + p][j0 + s*NR + j] (columns past nc are zero).
+template <class D, class T = hn::TFromD<D>>
+void PackB(D d, const GemmProblem<T>& pr, std::size_t p0, std::size_t kc, std::size_t j0, std::size_t nc,
+           T* HWY_RESTRICT dst) {
+  const std::size_t N = hn::Lanes(d);
+  const std::size_t NR = kNV * N;
+  for (std::size_t jr = 0; jr < nc; jr += NR, dst += kc * NR) {
+    const std::size_t nr = std::min(NR, nc - jr);
+    if (pr.op_b == Op::none) {  // B is k x n: each p contributes NR contiguous values
+      const T* HWY_RESTRICT src = pr.b + p0 * pr.ldb + j0 + jr;
+      for (std::size_t p = 0; p < kc; ++p, src += pr.ldb) {
+        T* HWY_RESTRICT out = dst + p * NR;
+        if (nr == NR) {
+          for (std::size_t v = 0; v < kNV; ++v) hn::Store(hn::LoadU(d, src + v * N), d, out + v * N);
+        } else {
+          std::size_t j = 0;
+          for (; j < nr; ++j) out[j] = src[j];
+          for (; j < NR; ++j) out[j] = T(0);
+        }
+      }
+    } else {  // B is n x k: gather one value from each of NR rows
+      const T* HWY_RESTRICT src = pr.b + (j0 + jr) * pr.ldb + p0;
+      for (std::size_t p = 0; p < kc; ++p) {
+        T* HWY_RESTRICT out = dst + p * NR;
+        std::size_t j = 0;
+        for (; j < nr; ++j) out[j] = src[j * pr.ldb + p];
+        for (; j < NR; ++j) out[j] = T(0);
+      }
+    }
+  }
+}
+
+// One thread's packing area: the A block plus slack for PackA's spilling stores, then the B block,
+// both starting on 64-element boundaries.
+template <class T>
+HWY_INLINE std::size_t PackedAElems(const Blocking& bk) {
+  return (bk.mc * bk.kc + HWY_MAX_BYTES / sizeof(T) + 63) / 64 * 64;
+}
+template <class T>
+HWY_INLINE std::size_t PackStride(const Blocking& bk) {
+  return PackedAElems<T>(bk) + (bk.kc * bk.nc + 63) / 64 * 64;
+}
+
+// Whether the tile at (i, j) of size mv x nv has elements in the mask, and whether all of them are.
+HWY_INLINE bool TileTouches(TileMask mask, std::size_t i, std::size_t j, std::size_t mv, std::size_t nv) {
+  switch (mask) {
+    case TileMask::lower:
+      return i + mv - 1 >= j;
+    case TileMask::upper:
+      return j + nv - 1 >= i;
+    case TileMask::all:
+      break;
+  }
+  return true;
+}
+HWY_INLINE bool TileInside(TileMask mask, std::size_t i, std::size_t j, std::size_t mv, std::size_t nv) {
+  switch (mask) {
+    case TileMask::lower:
+      return i >= j + nv - 1;
+    case TileMask::upper:
+      return j >= i + mv - 1;
+    case TileMask::all:
+      break;
+  }
+  return true;
+}
+HWY_INLINE bool InMask(TileMask mask, std::size_t i, std::size_t j) {
+  return mask == TileMask::all || (mask == TileMask::lower ? i >= j : j >= i);
+}
+
+// A ragged or diagonal tile: the micro-kernel wrote the raw products (kMR x NR) to `tile`; merge the
+// mv x nv part that lies in the mask into C at (i, j) with alpha/beta and, if asked, the epilogue.
+template <class D, class T = hn::TFromD<D>>
+HWY_NOINLINE void MergeEdgeTile(D d, const GemmProblem<T>& pr, const TileOut<T>& out, bool epilogue,
+                                T* HWY_RESTRICT tile, std::size_t i, std::size_t j, std::size_t mv, std::size_t nv) {
+  const std::size_t NR = kNV * hn::Lanes(d);
+  for (std::size_t r = 0; r < mv; ++r) {
+    T* HWY_RESTRICT crow = pr.c + (i + r) * pr.ldc + j;
+    T* HWY_RESTRICT trow = tile + r * NR;
+    for (std::size_t q = 0; q < nv; ++q) {
+      T x = out.alpha * trow[q];
+      if (out.read_c && InMask(pr.mask, i + r, j + q)) x += out.beta * crow[q];
+      trow[q] = x;
+    }
+    if (epilogue) EpilogueRow(d, trow, nv, pr.bias ? pr.bias + j : nullptr, pr.activation);
+    for (std::size_t q = 0; q < nv; ++q)
+      if (InMask(pr.mask, i + r, j + q)) crow[q] = trow[q];
+  }
+}
+
+// One thread's share of C: rows [i0, i1) x columns [j0, j1) of C += the k-slice [p0, p1) of the product
+// (the first slice applies beta, the last one the epilogue). `buffers`: PackStride<T>(bk) elements.
+template <class D, class T = hn::TFromD<D>>
+void RunRegion(D d, const GemmProblem<T>& pr, const Region& rg, const Blocking& bk, T* HWY_RESTRICT buffers) {
+  T* HWY_RESTRICT buf_a = buffers;
+  T* HWY_RESTRICT buf_b = buffers + PackedAElems<T>(bk);
+  const std::size_t NR = kNV * hn::Lanes(d);
+  HWY_ALIGN T tile[kMR * kMaxNR<T>];
+  for (std::size_t ic = rg.i0; ic < rg.i1; ic += bk.mc) {
+    const std::size_t mc = std::min(bk.mc, rg.i1 - ic);
+    for (std::size_t pc = rg.p0; pc < rg.p1; pc += bk.kc) {
+      const std::size_t kc = std::min(bk.kc, rg.p1 - pc);
+      TileOut<T> out{nullptr, pr.ldc, pr.alpha, pc == rg.p0 ? pr.beta : T(1), pc != rg.p0 || pr.beta != T(0)};
+      const bool epilogue = pc + kc == rg.p1 && pr.has_epilogue();
+      const TileOut<T> raw{tile, NR, T(1), T(0), false};
+      bool packed_a = false;
+      for (std::size_t jc = rg.j0; jc < rg.j1; jc += bk.nc) {
+        const std::size_t nc = std::min(bk.nc, rg.j1 - jc);
+        if (!TileTouches(pr.mask, ic, jc, mc, nc)) continue;
+        if (!packed_a) {
+          PackA(d, pr, ic, mc, pc, kc, buf_a);
+          packed_a = true;
+        }
+        PackB(d, pr, pc, kc, jc, nc, buf_b);
+        for (std::size_t ir = 0; ir < mc; ir += kMR) {
+          const std::size_t mv = std::min(kMR, mc - ir);
+          const T* HWY_RESTRICT a_sliver = buf_a + ir * kc;
+          for (std::size_t jr = 0; jr < nc; jr += NR) {
+            const std::size_t nv = std::min(NR, nc - jr);
+            const std::size_t i = ic + ir, j = jc + jr;
+            if (!TileTouches(pr.mask, i, j, mv, nv)) continue;
+            const T* HWY_RESTRICT b_panel = buf_b + jr * kc;
+            // Whole tiles go straight to C; ragged or diagonal ones through the stack tile, unless C
+            // is a padded scratch that takes whole tiles anywhere.
+            const bool direct = pr.c_takes_whole_tiles || (mv == kMR && nv == NR && TileInside(pr.mask, i, j, mv, nv));
+            out.c = pr.c + i * pr.ldc + j;
+            MicroKernel(d, kc, a_sliver, b_panel, direct ? out : raw);
+            if (!direct) {
+              MergeEdgeTile(d, pr, out, epilogue, tile, i, j, mv, nv);
+            } else if (epilogue) {
+              for (std::size_t r = 0; r < kMR; ++r)
+                EpilogueRow(d, out.c + r * pr.ldc, NR, pr.bias ? pr.bias + j : nullptr, pr.activation);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// C = beta * C (C not read when beta == 0) then the epilogue: the whole product when alpha == 0 or
+// k == 0, restricted to the mask's triangle.
+template <class D, class T = hn::TFromD<D>>
+void ScaleOnly(D d, const GemmProblem<T>& pr) {
+  for (std::size_t i = 0; i < pr.m; ++i) {
+    T* HWY_RESTRICT row = pr.c + i * pr.ldc;
+    const std::size_t begin = pr.mask == TileMask::upper ? i : 0;
+    const std::size_t end = pr.mask == TileMask::lower ? i + 1 : pr.n;
+    for (std::size_t j = begin; j < end; ++j) row[j] = pr.beta == T(0) ? T(0) : pr.beta * row[j];
+    if (pr.has_epilogue()) EpilogueRow(d, row, pr.n, pr.bias, pr.activation);
+  }
+}
+
+}  // namespace csc::linalg::cpu::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // CSC_LINALG_CPU_GEMM_ENGINE_INL_H_

@@ -1,0 +1,130 @@
+// Randomized range finder and truncated SVD: our GEMM for every product with A, Eigen for the small QR/SVD.
+#include "kernels/linalg/randomized_range.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <random>
+#include <stdexcept>
+
+#include <Eigen/QR>
+#include <Eigen/SVD>
+
+#include "kernels/linalg/gemm.h"
+
+namespace csc::linalg {
+namespace {
+
+template <class T>
+using ColMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+
+// Standard normal draws: std::mt19937_64's stream is fixed by the C++ standard, but
+// std::normal_distribution's algorithm is not, so Box-Muller is spelled out here.
+class GaussianStream {
+ public:
+  explicit GaussianStream(std::uint64_t seed) : engine_(seed) {}
+
+  double next() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    const double u1 = static_cast<double>((engine_() >> 11) + 1) * 0x1.0p-53;  // (0, 1]: log(u1) is finite
+    const double u2 = static_cast<double>(engine_() >> 11) * 0x1.0p-53;        // [0, 1)
+    const double radius = std::sqrt(-2.0 * std::log(u1));
+    const double angle = 2.0 * std::numbers::pi * u2;
+    spare_ = radius * std::sin(angle);
+    has_spare_ = true;
+    return radius * std::cos(angle);
+  }
+
+ private:
+  std::mt19937_64 engine_;
+  double spare_ = 0;
+  bool has_spare_ = false;
+};
+
+void check(const void* a, std::size_t m, std::size_t n, std::size_t lda, std::size_t k) {
+  if (k == 0) throw std::invalid_argument("randomized_range: rank k must be at least 1");
+  if (k > std::min(m, n)) throw std::invalid_argument("randomized_range: rank k exceeds min(rows, cols)");
+  if (lda < n) throw std::invalid_argument("randomized_range: lda smaller than the number of columns");
+  if (a == nullptr) throw std::invalid_argument("randomized_range: null matrix");
+}
+
+// Orthonormal basis of the columns of y (thin Q of its Householder QR).
+template <class T>
+RowMatrix<T> orthonormal_basis(const RowMatrix<T>& y) {
+  const Eigen::HouseholderQR<ColMatrix<T>> qr(y);
+  const ColMatrix<T> thin = qr.householderQ() * ColMatrix<T>::Identity(y.rows(), y.cols());
+  return thin;
+}
+
+template <class T>
+RowMatrix<T> range(const T* a, std::size_t m, std::size_t n, std::size_t lda, std::size_t k, std::size_t oversample,
+                   std::size_t power_iterations, std::uint64_t seed) {
+  check(a, m, n, lda, k);
+  const std::size_t l = std::min({k + std::min(oversample, std::min(m, n)), m, n});
+  RowMatrix<T> omega(n, l);
+  GaussianStream gaussian(seed);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < l; ++j) omega(i, j) = static_cast<T>(gaussian.next());
+
+  RowMatrix<T> y(m, l);
+  gemm(Op::none, Op::none, m, l, n, T(1), a, lda, omega.data(), l, T(0), y.data(), l);
+  RowMatrix<T> q = orthonormal_basis(y);
+  RowMatrix<T> z(n, l);
+  for (std::size_t it = 0; it < power_iterations; ++it) {
+    gemm(Op::transpose, Op::none, n, l, m, T(1), a, lda, q.data(), l, T(0), z.data(), l);
+    const RowMatrix<T> qz = orthonormal_basis(z);
+    gemm(Op::none, Op::none, m, l, n, T(1), a, lda, qz.data(), l, T(0), y.data(), l);
+    q = orthonormal_basis(y);
+  }
+  return q;
+}
+
+template <class T>
+TruncatedSvd<T> svd(const T* a, std::size_t m, std::size_t n, std::size_t lda, std::size_t k, std::size_t oversample,
+                    std::size_t power_iterations, std::uint64_t seed) {
+  const RowMatrix<T> q = range(a, m, n, lda, k, oversample, power_iterations, seed);
+  const std::size_t l = static_cast<std::size_t>(q.cols());
+  RowMatrix<T> b(l, n);
+  gemm(Op::transpose, Op::none, l, n, m, T(1), q.data(), l, a, lda, T(0), b.data(), n);
+  const Eigen::BDCSVD<ColMatrix<T>> small(b, Eigen::ComputeThinU | Eigen::ComputeThinV);
+
+  TruncatedSvd<T> out;
+  const RowMatrix<T> ub = small.matrixU().leftCols(k);
+  out.u.resize(m, k);
+  gemm(Op::none, Op::none, m, k, l, T(1), q.data(), l, ub.data(), k, T(0), out.u.data(), k);
+  out.s = small.singularValues().head(k);
+  out.vt = small.matrixV().leftCols(k).transpose();
+  for (std::size_t j = 0; j < k; ++j) {
+    Eigen::Index at = 0;
+    out.u.col(j).cwiseAbs().maxCoeff(&at);
+    if (out.u(at, j) < T(0)) {
+      out.u.col(j) *= T(-1);
+      out.vt.row(j) *= T(-1);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+RowMatrix<float> randomized_range(const float* a, std::size_t m, std::size_t n, std::size_t lda, std::size_t k,
+                                  std::size_t oversample, std::size_t power_iterations, std::uint64_t seed) {
+  return range(a, m, n, lda, k, oversample, power_iterations, seed);
+}
+RowMatrix<double> randomized_range(const double* a, std::size_t m, std::size_t n, std::size_t lda, std::size_t k,
+                                   std::size_t oversample, std::size_t power_iterations, std::uint64_t seed) {
+  return range(a, m, n, lda, k, oversample, power_iterations, seed);
+}
+TruncatedSvd<float> randomized_svd(const float* a, std::size_t m, std::size_t n, std::size_t lda, std::size_t k,
+                                   std::size_t oversample, std::size_t power_iterations, std::uint64_t seed) {
+  return svd(a, m, n, lda, k, oversample, power_iterations, seed);
+}
+TruncatedSvd<double> randomized_svd(const double* a, std::size_t m, std::size_t n, std::size_t lda, std::size_t k,
+                                    std::size_t oversample, std::size_t power_iterations, std::uint64_t seed) {
+  return svd(a, m, n, lda, k, oversample, power_iterations, seed);
+}
+
+}  // namespace csc::linalg

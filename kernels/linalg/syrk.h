@@ -1,0 +1,62 @@
+// SYRK (Gram matrices X^T X / X X^T on one triangle) and the streaming, centred Gram accumulator for PCA.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "kernels/linalg/gemm.h"
+
+namespace csc::linalg {
+
+enum class Triangle { lower, upper };
+
+// C (n x n, row-major, ldc >= n) = alpha * G + beta * C on ONE triangle (diagonal included); the other
+// triangle is neither read nor written.
+//   Op::transpose: G = X^T X, X is k x n (ldx >= n): rows of X are observations (the covariance case).
+//   Op::none:      G = X X^T, X is n x k (ldx >= k).
+// beta == 0: C is not read. Throws std::invalid_argument on bad leading dimensions / null pointers.
+void syrk(Triangle tri, Op op, std::size_t n, std::size_t k, float alpha, const float* x, std::size_t ldx,
+          float beta, float* c, std::size_t ldc);
+void syrk(Triangle tri, Op op, std::size_t n, std::size_t k, double alpha, const double* x,
+          std::size_t ldx, double beta, double* c, std::size_t ldc);
+
+// Copies the `filled` triangle of C (n x n) onto the other one, making C symmetric.
+void symmetrize(Triangle filled, std::size_t n, float* c, std::size_t ldc);
+void symmetrize(Triangle filled, std::size_t n, double* c, std::size_t ldc);
+
+// Streaming covariance for PCA's out-of-core mode: row blocks of an n_rows x d matrix are added as they
+// are read. Keeps the count, the column means and the centred scatter matrix sum (x - mean)(x - mean)^T,
+// all in double. Each block's scatter is computed around the block's own mean with SYRK and merged with
+// the pairwise update of Chan, Golub & LeVeque (1979), so large column means (1e6 + unit noise) do not
+// cancel catastrophically the way sum(x x^T) - n mean mean^T does.
+template <class T>
+class GramAccumulator {
+ public:
+  explicit GramAccumulator(std::size_t d);
+
+  // rows: n_rows x d, row-major, leading dimension ld >= d. Throws std::invalid_argument on ld < d.
+  void add_block(const T* rows, std::size_t n_rows, std::size_t ld);
+  // Adds everything `other` has seen (the same d, else std::invalid_argument), as if its rows were added.
+  void merge(const GramAccumulator& other);
+
+  std::size_t dim() const { return d_; }
+  std::size_t count() const { return count_; }
+  const std::vector<double>& mean() const { return mean_; }  // d column means (zeros before any row)
+  std::vector<double> scatter() const;  // d x d, full symmetric, row-major; divide by count()-1 for covariance
+
+ private:
+  // Chan et al.'s update with a part of n_b rows, mean mean_hi + mean_lo and (lower-triangle) scatter s_b.
+  void merge_part(std::size_t n_b, const double* mean_hi, const double* mean_lo, const double* s_b);
+
+  std::size_t d_;
+  std::size_t count_ = 0;
+  // The means as unevaluated sums mean_ + mean_lo_: with a 1e6 offset a plain double mean is off by
+  // ~1e-10 after each update, which the mean differences of later merges would carry into the scatter.
+  std::vector<double> mean_, mean_lo_;
+  std::vector<double> scatter_lower_;  // d x d, only the lower triangle is kept up to date
+};
+
+extern template class GramAccumulator<float>;
+extern template class GramAccumulator<double>;
+
+}  // namespace csc::linalg

@@ -1,0 +1,90 @@
+// --solver auto: cost estimates by shape, and the sentence that explains the pick.
+#include "kernels/pca/solver_choice.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+namespace csc::pca {
+
+namespace {
+
+constexpr double kTinyCells = 50000;
+constexpr std::size_t kMaxGramSide = 11585;  // 11585^2 doubles ~ 1 GiB
+
+std::string giga(double madds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", madds * 1e-9);
+  return text;
+}
+
+std::string gram_side_text(bool of_samples) {
+  return of_samples ? "X Xᵀ (n×n, since d > n)" : "XᵀX (d×d)";
+}
+
+}  // namespace
+
+std::size_t default_power_iterations(std::size_t k, std::size_t n, std::size_t d) {
+  return 10 * k < std::min(n, d) ? 7 : 4;
+}
+
+SolverChoice choose_solver(Solver requested, std::size_t n, std::size_t d, std::size_t k, std::size_t oversample,
+                           std::size_t power_iterations) {
+  const std::size_t side = std::min(n, d);
+  const bool of_samples = d > n;
+  SolverChoice c;
+  c.gram_of_samples = of_samples;
+  switch (requested) {
+    case Solver::gram:
+      c.solver = Solver::gram;
+      c.reason = "requested: eigenvectors of " + gram_side_text(of_samples);
+      return c;
+    case Solver::svd:
+      c.solver = Solver::svd;
+      c.reason = "requested: SVD of the centred data";
+      return c;
+    case Solver::randomized:
+      if (k == 0) {
+        c.solver = Solver::gram;
+        c.reason = "randomized needs K up front (-k); with --variance or all components the Gram solver "
+                   "sees the whole spectrum: eigenvectors of " + gram_side_text(of_samples);
+      } else {
+        c.solver = Solver::randomized;
+        c.reason = "requested: randomized range finder";
+      }
+      return c;
+    case Solver::automatic:
+      break;
+  }
+  const double cells = static_cast<double>(n) * static_cast<double>(d);
+  if (cells <= kTinyCells) {
+    c.solver = Solver::svd;
+    c.reason = "small matrix (n·d = " + std::to_string(n * d) + " <= 50000): exact SVD of the centred data";
+    return c;
+  }
+  const double gram_cost = cells * static_cast<double>(side) / 2;
+  if (k == 0) {
+    c.solver = side <= kMaxGramSide ? Solver::gram : Solver::svd;
+    c.reason = "K not fixed (--variance or all components): the whole spectrum is needed; " +
+               (c.solver == Solver::gram ? "eigenvectors of " + gram_side_text(of_samples)
+                                         : std::string("the Gram matrix would exceed 1 GiB, so SVD"));
+    return c;
+  }
+  const std::size_t q = power_iterations;
+  const double random_cost =
+      static_cast<double>(2 * q + 2) * cells * static_cast<double>(std::min(k + oversample, side));
+  if (side <= kMaxGramSide && gram_cost <= 2 * random_cost) {
+    c.solver = Solver::gram;
+    c.reason = "min(n, d) = " + std::to_string(side) + ": forming " + gram_side_text(of_samples) + " costs " +
+               giga(gram_cost) + " G multiply-adds, randomized with K = " + std::to_string(k) + " would cost " +
+               giga(random_cost) + " G; the Gram solver is exact";
+  } else {
+    c.solver = Solver::randomized;
+    c.reason = "K = " + std::to_string(k) + " of min(n, d) = " + std::to_string(side) + ": randomized costs " +
+               giga(random_cost) + " G multiply-adds, the Gram matrix " +
+               (side > kMaxGramSide ? std::string("would exceed 1 GiB") : giga(gram_cost) + " G");
+  }
+  return c;
+}
+
+}  // namespace csc::pca

@@ -1,0 +1,29 @@
+// Which solver runs for a data shape, and why: what --solver auto decides and says.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "kernels/pca/pca_model.h"
+
+namespace csc::pca {
+
+struct SolverChoice {
+  Solver solver = Solver::gram;
+  bool gram_of_samples = false;  // gram: use AAᵀ (n×n) instead of AᵀA (d×d)
+  std::string reason;
+};
+
+// scikit-learn's iterated_power='auto': 7 when k < 0.1 min(n, d), else 4.
+std::size_t default_power_iterations(std::size_t k, std::size_t n, std::size_t d);
+
+// requested == automatic picks by cost: svd for tiny matrices (n·d <= 50000); otherwise gram (the
+// Gram matrix of the smaller side, s = min(n, d): n·d·s/2 multiply-adds, exact) unless randomized
+// ((2q + 2)·n·d·(k + oversample) multiply-adds) is more than twice cheaper, or the s×s Gram matrix
+// would exceed 1 GiB. k == 0 means "not known yet" (--variance or all components): gram or svd,
+// which see the whole spectrum. An explicit request is honoured (randomized with k == 0 becomes
+// gram: it needs K up front); the reason says so.
+SolverChoice choose_solver(Solver requested, std::size_t n, std::size_t d, std::size_t k, std::size_t oversample,
+                           std::size_t power_iterations);
+
+}  // namespace csc::pca

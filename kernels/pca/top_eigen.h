@@ -1,0 +1,26 @@
+// The largest eigenpairs of a symmetric positive semi-definite matrix (a Gram or covariance matrix):
+// Eigen's dense solver for small matrices, block subspace iteration on our GEMM for large ones.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace csc::pca {
+
+struct EigenPairs {
+  std::vector<double> values;   // k, descending (tiny negative rounding values are kept as computed)
+  std::vector<double> vectors;  // k x dim, row-major: row i is the unit eigenvector of values[i]
+  std::string method;           // "dense" or "subspace iteration (N iterations)"
+};
+
+// The k largest eigenpairs of the dim×dim symmetric matrix m (row-major, both triangles filled).
+// Dense (Eigen's SelfAdjointEigenSolver, O(dim^3) at SSE2 speed) when dim is small or k is a large
+// part of dim; otherwise block subspace iteration with Rayleigh–Ritz (Rutishauser; Saad, Numerical
+// Methods for Large Eigenvalue Problems, ch. 5) on a block of l = min(dim, max(2k, k + 16)) vectors
+// until every wanted residual |M x - θ x| is below 1e-12 θ_1 (dense solver after 1000 iterations).
+// Throws std::invalid_argument on k == 0 or k > dim.
+EigenPairs top_eigenpairs(const double* m, std::size_t dim, std::size_t k, std::uint64_t seed);
+
+}  // namespace csc::pca

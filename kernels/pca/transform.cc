@@ -1,0 +1,90 @@
+// Projector: scores, reconstruction errors and reconstructions through our GEMM.
+#include "kernels/pca/transform.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "kernels/linalg/gemm.h"
+
+namespace csc::pca {
+
+namespace {
+constexpr std::size_t kChunkRows = 1024;
+}
+
+template <class T>
+Projector<T>::Projector(const PcaModel& model, bool whiten)
+    : d_(model.n_features), k_(model.n_components) {
+  if (model.components.size() != k_ * d_ || model.mean.size() != d_ || model.scale.size() != d_ ||
+      model.explained_variance.size() != k_)
+    throw std::invalid_argument("Projector: model arrays do not match n_features x n_components");
+  components_.assign(model.components.begin(), model.components.end());
+  mean_.assign(model.mean.begin(), model.mean.end());
+  scale_.assign(model.scale.begin(), model.scale.end());
+  inverse_scale_.resize(d_);
+  for (std::size_t j = 0; j < d_; ++j) inverse_scale_[j] = static_cast<T>(1.0 / model.scale[j]);
+  if (whiten) {
+    // Below 1e-12 of the first variance a component is zero up to rounding: dividing by its root
+    // would only amplify rounding noise (or divide by zero).
+    whiten_.resize(k_);
+    const double floor = k_ > 0 ? model.explained_variance[0] * 1e-12 : 0.0;
+    for (std::size_t i = 0; i < k_; ++i) {
+      const double v = model.explained_variance[i];
+      const bool usable = v > floor && v > 0;
+      whiten_[i] = usable ? static_cast<T>(1.0 / std::sqrt(v)) : T(0);
+      whitening_clipped_ = whitening_clipped_ || !usable;
+    }
+  }
+}
+
+template <class T>
+void Projector<T>::transform(T* a, std::size_t n, std::size_t lda, bool already_preprocessed, T* scores,
+                             double* errors, T* reconstruction) const {
+  using linalg::Op;
+  const std::size_t chunks = (n + kChunkRows - 1) / kChunkRows;
+  const bool approximate = errors != nullptr || reconstruction != nullptr;
+#pragma omp parallel
+  {
+    std::vector<T> approx(approximate ? std::min(n, kChunkRows) * d_ : 0);
+#pragma omp for schedule(dynamic, 1)
+    for (std::ptrdiff_t c = 0; c < static_cast<std::ptrdiff_t>(chunks); ++c) {
+      const std::size_t begin = static_cast<std::size_t>(c) * kChunkRows;
+      const std::size_t rows = std::min(kChunkRows, n - begin);
+      T* block = a + begin * lda;
+      T* s = scores + begin * k_;
+      if (!already_preprocessed)
+        for (std::size_t i = 0; i < rows; ++i)
+          for (std::size_t j = 0; j < d_; ++j) block[i * lda + j] = (block[i * lda + j] - mean_[j]) * inverse_scale_[j];
+      // Inside the parallel region the GEMMs run on this thread alone (nested regions get one thread).
+      linalg::gemm(Op::none, Op::transpose, rows, k_, d_, T(1), block, lda, components_.data(), d_, T(0), s, k_);
+      if (approximate) {
+        linalg::gemm(Op::none, Op::none, rows, d_, k_, T(1), s, k_, components_.data(), d_, T(0), approx.data(), d_);
+        for (std::size_t i = 0; i < rows; ++i) {
+          const T* row = block + i * lda;
+          const T* fit = approx.data() + i * d_;
+          if (errors != nullptr) {
+            double sum = 0;
+            for (std::size_t j = 0; j < d_; ++j) {
+              const double r = static_cast<double>(row[j]) - static_cast<double>(fit[j]);
+              sum += r * r;
+            }
+            errors[begin + i] = sum;
+          }
+          if (reconstruction != nullptr) {
+            T* out = reconstruction + (begin + i) * d_;
+            for (std::size_t j = 0; j < d_; ++j) out[j] = fit[j] * scale_[j] + mean_[j];
+          }
+        }
+      }
+      if (!whiten_.empty())
+        for (std::size_t i = 0; i < rows; ++i)
+          for (std::size_t q = 0; q < k_; ++q) s[i * k_ + q] *= whiten_[q];
+    }
+  }
+}
+
+template class Projector<float>;
+template class Projector<double>;
+
+}  // namespace csc::pca

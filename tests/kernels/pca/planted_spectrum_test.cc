@@ -1,0 +1,51 @@
+// The recovered variances of planted low-rank + noise data match the planted spectrum.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "kernels/pca/fit.h"
+#include "tests/kernels/pca/synthetic.h"
+
+namespace {
+
+// Planted covariance eigenvalues: variances[r] + sigma^2, then sigma^2 (synthetic.h). A sample
+// variance from n rows has a relative standard error of sqrt(2 / (n - 1)); 5 of those is the bound.
+void check_planted(std::size_t n, std::size_t d, const std::vector<double>& variances, double sigma,
+                   csc::pca::Solver solver) {
+  const auto m = csc::pca::test::planted(n, d, variances, sigma, 2024);
+  std::vector<double> x = m.values;
+  csc::pca::FitOptions options;
+  options.n_components = variances.size();
+  options.solver = solver;
+  const auto model = csc::pca::fit_in_place(x.data(), n, d, d, options);
+  const double bound = 5 * std::sqrt(2.0 / static_cast<double>(n - 1));
+  const double noise = sigma * sigma;
+  for (std::size_t r = 0; r < variances.size(); ++r) {
+    CAPTURE(r);
+    CHECK(model.explained_variance[r] == doctest::Approx(variances[r] + noise).epsilon(bound));
+  }
+  // The planted directions are DCT-II basis vectors; each recovered component lines up with one.
+  for (std::size_t r = 0; r < variances.size(); ++r) {
+    double dot = 0;
+    for (std::size_t j = 0; j < d; ++j)
+      dot += model.components[r * d + j] * std::sqrt(2.0 / d) *
+             std::cos(M_PI * (static_cast<double>(j) + 0.5) * static_cast<double>(r + 1) / static_cast<double>(d));
+    CHECK(std::abs(dot) > 0.99);
+  }
+  // Everything beyond the planted rank is noise: scikit-learn's noise variance estimates sigma^2.
+  CHECK(model.noise_variance == doctest::Approx(noise).epsilon(bound));
+  double total = noise * static_cast<double>(d);
+  for (double v : variances) total += v;
+  CHECK(model.total_variance == doctest::Approx(total).epsilon(bound));
+}
+
+}  // namespace
+
+TEST_CASE("planted spectrum is recovered by every solver") {
+  for (auto solver : {csc::pca::Solver::gram, csc::pca::Solver::svd, csc::pca::Solver::randomized}) {
+    CAPTURE(csc::pca::solver_name(solver));
+    check_planted(20000, 30, {40.0, 10.0, 4.0, 1.0}, 0.3, solver);
+    check_planted(5000, 300, {100.0, 30.0, 9.0}, 0.2, solver);
+  }
+}
