@@ -100,7 +100,7 @@ auto data_errors_as_input_errors(const PcaInputSpec& spec, Fn&& fn) {
   try {
     return fn();
   } catch (const std::invalid_argument& e) {
-    throw input_error(spec.display(), std::string(e.what()) + "; select columns that vary (--columns)");
+    throw input_error(spec.display(), std::string(e.what()) + "; check the selected columns (--columns)");
   }
 }
 
@@ -125,7 +125,6 @@ struct FitOutcome {
   PcaRunFacts facts;
   std::size_t rows = 0;
   std::string format;
-  std::vector<std::string> plot_labels;
 };
 
 std::vector<std::string> component_names(std::size_t k) {
@@ -317,7 +316,7 @@ void run_fit(Invocation& inv) {
     const PassSummary& pass = *out.facts.pass;
     const std::optional<double> target = o.variance > 0 ? std::optional<double>(o.variance) : std::nullopt;
     write_text_file(plot,
-                    render_pca_plot(model, pass.pc1, pass.pc2, pass.plot_labels,
+                    render_pca_plot(model, pass.pc1, pass.pc2, pass.plot_rows, pass.plot_labels,
                                     fmt::format("csc pca: {} ({} x {})", spec.display(), model.n_samples,
                                                 model.n_features),
                                     target),

@@ -87,7 +87,7 @@ void run_pca_apply(Invocation& inv, const PcaApplyOptions& o) {
   if (summary.rows == 0) throw input_error(spec.display(), "no data rows; pass a file with at least one row");
   if (!plot.empty())
     write_text_file(plot,
-                    render_pca_plot(saved.model, summary.pc1, summary.pc2, summary.plot_labels,
+                    render_pca_plot(saved.model, summary.pc1, summary.pc2, summary.plot_rows, summary.plot_labels,
                                     fmt::format("csc pca apply: {} ({} rows)", spec.display(), summary.rows),
                                     std::nullopt),
                     o.rows.force);

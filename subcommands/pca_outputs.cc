@@ -180,7 +180,7 @@ SavedPcaModel read_model_file(const std::string& path) {
 }
 
 std::string render_pca_plot(const pca::PcaModel& model, std::span<const double> pc1, std::span<const double> pc2,
-                            std::span<const std::string> labels, const std::string& title,
+                            std::span<const double> rows, std::span<const std::string> labels, const std::string& title,
                             std::optional<double> variance_target) {
   plot::Figure figure(1, 2);
   figure.size(1100, 460).suptitle(title);
@@ -202,10 +202,10 @@ std::string render_pca_plot(const pca::PcaModel& model, std::span<const double> 
 
   plot::Panel& scatter = figure.panel(0, 1);
   std::vector<double> x(pc1.begin(), pc1.end()), y(pc2.begin(), pc2.end());
-  if (pc2.empty()) {  // one component: scores against the sample index
+  if (pc2.empty()) {  // one component: scores against the row number
     y.assign(pc1.begin(), pc1.end());
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<double>(i);
-    scatter.title("Scores").x_label("sample").y_label("PC1");
+    x.assign(rows.begin(), rows.end());
+    scatter.title("Scores").x_label("row").y_label("PC1");
   } else {
     scatter.title("Scores")
         .x_label(fmt::format("PC1 ({:.1f} %)", 100 * model.explained_variance_ratio[0]))

@@ -56,9 +56,9 @@ SavedPcaModel read_model_file(const std::string& path);
 
 // The --plot figure: scree (explained variance ratio per component and its cumulative curve, with the
 // --variance target when one was given) beside the first two scores scattered, coloured by label.
-// pc2 may be empty (K = 1: the scores are drawn against the sample index).
+// pc2 may be empty (K = 1: the scores are drawn against their row numbers, `rows`).
 std::string render_pca_plot(const pca::PcaModel& model, std::span<const double> pc1, std::span<const double> pc2,
-                            std::span<const std::string> labels, const std::string& title,
+                            std::span<const double> rows, std::span<const std::string> labels, const std::string& title,
                             std::optional<double> variance_target);
 
 // Writes text to path through the no-overwrite writer.

@@ -47,6 +47,7 @@ void TransformPass<T>::add(T* rows, std::size_t n, bool already_preprocessed, st
       if (summary_.pc1.size() == kPlotPoints) thin_plot_sample();
       if (row % stride_ == 0) {
         summary_.pc1.push_back(static_cast<double>(scores_buffer_[i * k]));
+        summary_.plot_rows.push_back(static_cast<double>(row));
         if (k > 1) summary_.pc2.push_back(static_cast<double>(scores_buffer_[i * k + 1]));
         if (!labels.empty()) summary_.plot_labels.push_back(labels[i]);
       }
@@ -67,6 +68,7 @@ void TransformPass<T>::thin_plot_sample() {
     values.resize(out);
   };
   keep_even(summary_.pc1);
+  keep_even(summary_.plot_rows);
   keep_even(summary_.pc2);
   keep_even(summary_.plot_labels);
   stride_ *= 2;

@@ -21,7 +21,8 @@ struct PassSummary {
   double sum_errors = 0;
   double max_error = 0;
   std::size_t max_error_row = 0;  // 0-based data row
-  std::vector<double> pc1, pc2;   // every plot_stride-th row's first two scores (pc2 empty when K == 1)
+  std::vector<double> pc1, pc2;   // the plot sample's first two scores (pc2 empty when K == 1)
+  std::vector<double> plot_rows;  // their 0-based row numbers
   std::vector<std::string> plot_labels;
 };
 

@@ -71,10 +71,4 @@ IntervalEstimate percentile_interval(std::span<const double> samples, double ci)
   return estimate;
 }
 
-std::vector<double> column(std::span<const double> matrix, std::size_t width, std::size_t column) {
-  std::vector<double> values;
-  for (std::size_t i = column; i < matrix.size(); i += width) values.push_back(matrix[i]);
-  return values;
-}
-
 }  // namespace csc::fit

@@ -42,7 +42,4 @@ struct IntervalEstimate {
 // default) and standard error from the finite values of `samples`; NaN fields with fewer than 2.
 IntervalEstimate percentile_interval(std::span<const double> samples, double ci);
 
-// Column `column` of a row-major matrix of `width` columns.
-std::vector<double> column(std::span<const double> matrix, std::size_t width, std::size_t column);
-
 }  // namespace csc::fit

@@ -4,8 +4,6 @@
 // (the power-offset law E + A/x^alpha); delta = +infinity turns Huber into least squares (r^2/2).
 #pragma once
 
-#include <span>
-
 #include "kernels/fit/log_points.h"
 #include "kernels/fit/scaling_law.h"
 
@@ -17,14 +15,5 @@ double huber_lse_objective(const LogPoints& points, int terms, const Theta& thet
 // The same in single precision (twice the SIMD lanes, cheaper exp and log): accurate to about 1e-6
 // per residual, enough to bring a start near its minimum before the double-precision objective polishes it.
 double huber_lse_objective(const LogPointsF& points, int terms, const Theta& theta, double delta, Theta* grad);
-
-// Huber's function as scipy.special.huber(delta, r) defines it: r^2/2 inside [-delta, delta], linear outside.
-inline double huber(double delta, double r) {
-  const double c = r < -delta ? -delta : (r > delta ? delta : r);
-  return c * (r - 0.5 * c);
-}
-
-// log of the law's prediction at every point (LSE above), for residuals and plots.
-void log_predictions(const LogPoints& points, int terms, const Theta& theta, std::span<double> out);
 
 }  // namespace csc::fit

@@ -145,15 +145,5 @@ double huber_lse_objective(const LogPointsF& points, int terms, const Theta& the
   return dispatch(points, terms, theta, delta, grad, HWY_DYNAMIC_DISPATCH(HuberLseFloat));
 }
 
-void log_predictions(const LogPoints& points, int terms, const Theta& theta, std::span<double> out) {
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    const double u1 = theta[kLogA] - theta[kAlpha] * points.log_n[i];
-    const double u2 = terms == 2 ? theta[kLogB] - theta[kBeta] * points.log_d[i] : -INFINITY;
-    const double u3 = theta[kLogE];
-    const double m = std::max({u1, u2, u3});
-    out[i] = m + std::log(std::exp(u1 - m) + std::exp(u2 - m) + std::exp(u3 - m));
-  }
-}
-
 }  // namespace csc::fit
 #endif

@@ -8,6 +8,7 @@
 // x is divided by its geometric mean inside the fit, so that A's start does not depend on x's units.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <vector>
 

@@ -1,4 +1,4 @@
-// Conversions between the law's parameters and the log-space vector the optimiser moves.
+// The law's parameters from the log-space vector the optimiser moves, and the law's value.
 #include "kernels/fit/scaling_law.h"
 
 #include <cmath>
@@ -7,10 +7,6 @@ namespace csc::fit {
 
 LawParams law_from_theta(const Theta& theta) {
   return {std::exp(theta[kLogE]), std::exp(theta[kLogA]), std::exp(theta[kLogB]), theta[kAlpha], theta[kBeta]};
-}
-
-Theta theta_from_law(const LawParams& law) {
-  return {std::log(law.A), law.B > 0 ? std::log(law.B) : 0.0, std::log(law.E), law.alpha, law.beta};
 }
 
 double law_loss(const LawParams& law, double n, double d) {

@@ -21,7 +21,6 @@ struct LawParams {
 inline constexpr LawParams kHoffmann2022{1.69, 406.4, 410.7, 0.34, 0.28};
 
 LawParams law_from_theta(const Theta& theta);
-Theta theta_from_law(const LawParams& law);
 
 // L(N, D); with one term (B == 0) this is E + A/N^alpha and D is ignored.
 double law_loss(const LawParams& law, double n, double d);

@@ -15,9 +15,6 @@
 namespace csc::linalg {
 namespace {
 
-template <class T>
-using ColMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
-
 // Standard normal draws: std::mt19937_64's stream is fixed by the C++ standard, but
 // std::normal_distribution's algorithm is not, so Box-Muller is spelled out here.
 class GaussianStream {
@@ -51,12 +48,14 @@ void check(const void* a, std::size_t m, std::size_t n, std::size_t lda, std::si
   if (a == nullptr) throw std::invalid_argument("randomized_range: null matrix");
 }
 
-// Orthonormal basis of the columns of y (thin Q of its Householder QR).
+// Orthonormal basis of the columns of y (thin Q of its Householder QR). The small factorisations run
+// in double for both input types: only A's products need float speed, and one instantiation of
+// Eigen's QR/SVD keeps this file's compile time and memory in check.
 template <class T>
 RowMatrix<T> orthonormal_basis(const RowMatrix<T>& y) {
-  const Eigen::HouseholderQR<ColMatrix<T>> qr(y);
-  const ColMatrix<T> thin = qr.householderQ() * ColMatrix<T>::Identity(y.rows(), y.cols());
-  return thin;
+  const Eigen::HouseholderQR<Eigen::MatrixXd> qr(y.template cast<double>());
+  const Eigen::MatrixXd thin = qr.householderQ() * Eigen::MatrixXd::Identity(y.rows(), y.cols());
+  return thin.cast<T>();
 }
 
 template <class T>
@@ -89,14 +88,16 @@ TruncatedSvd<T> svd(const T* a, std::size_t m, std::size_t n, std::size_t lda, s
   const std::size_t l = static_cast<std::size_t>(q.cols());
   RowMatrix<T> b(l, n);
   gemm(Op::transpose, Op::none, l, n, m, T(1), q.data(), l, a, lda, T(0), b.data(), n);
-  const Eigen::BDCSVD<ColMatrix<T>> small(b, Eigen::ComputeThinU | Eigen::ComputeThinV);
+  // One-sided Jacobi (after Eigen's column-pivoting QR of the wide B) is accurate to full precision
+  // and cheap for the l <= k + oversample rows B has.
+  const Eigen::JacobiSVD<Eigen::MatrixXd> small(b.template cast<double>(), Eigen::ComputeThinU | Eigen::ComputeThinV);
 
   TruncatedSvd<T> out;
-  const RowMatrix<T> ub = small.matrixU().leftCols(k);
+  const RowMatrix<T> ub = small.matrixU().leftCols(k).cast<T>();
   out.u.resize(m, k);
   gemm(Op::none, Op::none, m, k, l, T(1), q.data(), l, ub.data(), k, T(0), out.u.data(), k);
-  out.s = small.singularValues().head(k);
-  out.vt = small.matrixV().leftCols(k).transpose();
+  out.s = small.singularValues().head(k).cast<T>();
+  out.vt = small.matrixV().leftCols(k).transpose().cast<T>();
   for (std::size_t j = 0; j < k; ++j) {
     Eigen::Index at = 0;
     out.u.col(j).cwiseAbs().maxCoeff(&at);

@@ -1,5 +1,5 @@
 // Randomized range finder and truncated SVD (Halko, Martinsson & Tropp 2011, Algorithms 4.4 and 5.1)
-// built from csc's GEMM and Eigen's Householder QR / BDCSVD on the small projected matrices.
+// built from csc's GEMM and Eigen's Householder QR / Jacobi SVD on the small projected matrices.
 #pragma once
 
 #include <cstddef>
@@ -28,7 +28,7 @@ RowMatrix<double> randomized_range(const double* a, std::size_t m, std::size_t n
                                    std::size_t oversample, std::size_t power_iterations, std::uint64_t seed);
 
 // A ~ U diag(S) Vt with U m x k, S descending (k), Vt k x n, from B = Q^T A (l x n) and Eigen's
-// BDCSVD of B. Signs are fixed as scikit-learn's svd_flip(u_based_decision=True) fixes them: the
+// JacobiSVD of B. Signs are fixed as scikit-learn's svd_flip(u_based_decision=True) fixes them: the
 // largest-magnitude entry of each column of U is positive. Same arguments and errors as
 // randomized_range.
 template <class T>

@@ -40,8 +40,10 @@ void accumulate_range(const T* x, std::size_t begin, std::size_t end, std::size_
                       const std::vector<T>& shift, Partial<T>& p) {
   const std::size_t chunk = chunk_rows(d, sizeof(T));
   std::vector<T> centred(std::min(chunk, end - begin) * d);
-  std::vector<T> gram(d * d, T(0));
-  std::size_t pending = 0;  // rows summed in `gram` (T) since the last flush
+  // Double data go straight into the double partial; float data are summed in a float matrix over
+  // at most kFloatFlushRows rows, then added in double.
+  std::vector<T> gram(sizeof(T) == 4 ? d * d : 0);
+  std::size_t pending = 0;  // rows summed in `gram` since the last flush
   auto flush = [&] {
     for (std::size_t i = 0; i < d; ++i)
       for (std::size_t j = 0; j <= i; ++j) p.gram[i * d + j] += static_cast<double>(gram[i * d + j]);
@@ -51,11 +53,14 @@ void accumulate_range(const T* x, std::size_t begin, std::size_t end, std::size_
     const std::size_t rows = std::min(chunk, end - start);
     shift_rows(x + start * ld, rows, d, ld, shift.data(), centred.data(), p.min.data(), p.max.data(), p.sum_x.data(),
                p.sum.data());
-    const bool fresh = pending == 0;
-    linalg::syrk(Triangle::lower, Op::transpose, d, rows, T(1), centred.data(), d, fresh ? T(0) : T(1), gram.data(), d);
-    pending += rows;
-    // Double input needs no intermediate flushes; float sums stay short.
-    if (sizeof(T) == 4 && pending >= kFloatFlushRows) flush();
+    if constexpr (sizeof(T) == 8) {
+      linalg::syrk(Triangle::lower, Op::transpose, d, rows, 1.0, centred.data(), d, 1.0, p.gram.data(), d);
+    } else {
+      linalg::syrk(Triangle::lower, Op::transpose, d, rows, 1.0f, centred.data(), d, pending == 0 ? 0.0f : 1.0f,
+                   gram.data(), d);
+      pending += rows;
+      if (pending >= kFloatFlushRows) flush();
+    }
   }
   if (pending > 0) flush();
   p.rows += end - begin;

@@ -115,6 +115,14 @@ paste -d, "$scratch/so.csv" "$scratch/si.csv" | awk -F, 'NR > 1 {for (i = 2; i <
 expect_status 0 "$CSC" pca "$digits" --label label -k 5 --plot "$scratch/p.svg"
 grep -q "<svg" "$scratch/p.svg" || fail "--plot writes an SVG"
 grep -q "cumulative" "$scratch/p.svg" || fail "the scree panel shows the cumulative curve"
+# 19020 rows: the score scatter keeps every second row (at most 10000 points), also when `apply`
+# streams a CSV whose length it does not know in advance.
+expect_status 0 "$CSC" pca "$magic" --label 10 -k 2 --plot "$scratch/m.svg" --model-out "$scratch/m2.json"
+expect_status 0 "$CSC" pca apply --model-in "$scratch/m2.json" "$magic" --label 10 --plot "$scratch/a.svg"
+for svg in m a; do
+  points=$(grep -o "<circle" "$scratch/$svg.svg" | wc -l)
+  [ "$points" -ge 9510 ] && [ "$points" -le 9530 ] || fail "$svg.svg: expected 9510 points (+ legend), got $points"
+done
 
 # Bad input: exit 3 with one line, or a documented result; never a crash or a NaN.
 printf 'a,b,c\n1,2,3\n' >"$scratch/one_row.csv"

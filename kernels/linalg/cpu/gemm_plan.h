@@ -49,6 +49,16 @@ struct Blocking {
 Blocking choose_blocking(std::size_t mr, std::size_t nr, std::size_t elem, std::size_t k, std::size_t rows,
                          std::size_t cols);
 
+// One thread's packing area, in elements of `elem` bytes: the A block (mc x kc) plus slack for the
+// packing's whole-vector stores that spill past a sliver (up to one 256-byte vector), then the B
+// block (kc x nc); both start on 64-element boundaries.
+inline std::size_t packed_a_elems(const Blocking& bk, std::size_t elem) {
+  return (bk.mc * bk.kc + 256 / elem + 63) / 64 * 64;
+}
+inline std::size_t pack_stride(const Blocking& bk, std::size_t elem) {
+  return packed_a_elems(bk, elem) + (bk.kc * bk.nc + 63) / 64 * 64;
+}
+
 // Threads worth using for `flops` floating-point operations (at most omp_get_max_threads()).
 int threads_for(double flops);
 

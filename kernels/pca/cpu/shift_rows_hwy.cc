@@ -1,6 +1,6 @@
 // Highway kernel behind kernels/pca/shift_rows.h. Columns map to lanes of double width (float data is
-// loaded half a vector at a time and promoted, so its sums are exact); rows are taken in blocks of 64
-// so the accumulators stay in registers while a block sits in L1.
+// loaded half a vector at a time and promoted, so its sums are exact); rows are taken in blocks that
+// fit L1 (at most 64 rows) so the accumulators stay in registers while a block is swept column by column.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/pca/cpu/shift_rows_hwy.cc"
 #include <hwy/foreach_target.h>  // before highway.h
@@ -14,7 +14,8 @@ HWY_BEFORE_NAMESPACE();
 namespace csc::pca::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-constexpr std::size_t kRowBlock = 64;
+constexpr std::size_t kMaxRowBlock = 64;
+constexpr std::size_t kRowBlockBytes = 24 << 10;  // half of a 48 KiB L1 data cache
 
 template <class D>
 HWY_INLINE hn::Vec<D> AsDouble(D, hn::Vec<D> v) {
@@ -32,8 +33,10 @@ void ShiftRowsImpl(const T* HWY_RESTRICT x, std::size_t rows, std::size_t d, std
   const hn::ScalableTag<double> dd;
   const hn::Rebind<T, decltype(dd)> dt;
   const std::size_t lanes = hn::Lanes(dd);
-  for (std::size_t r0 = 0; r0 < rows; r0 += kRowBlock) {
-    const std::size_t r1 = std::min(rows, r0 + kRowBlock);
+  const std::size_t block = std::clamp<std::size_t>(kRowBlockBytes / (std::max<std::size_t>(d, 1) * sizeof(T)), 1,
+                                                    kMaxRowBlock);
+  for (std::size_t r0 = 0; r0 < rows; r0 += block) {
+    const std::size_t r1 = std::min(rows, r0 + block);
     std::size_t j = 0;
     for (; j + lanes <= d; j += lanes) {
       auto low = hn::LoadU(dt, min + j);

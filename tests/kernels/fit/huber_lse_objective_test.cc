@@ -145,15 +145,6 @@ TEST_CASE("huber_lse_objective on the 240 Chinchilla points agrees with SciPy") 
   CHECK(huber_lse_objective(p, 2, theta0, INFINITY, nullptr) == doctest::Approx(0.51804427062791625).epsilon(1e-12));
 }
 
-TEST_CASE("log_predictions is the log of the law") {
-  const LawParams law = kHoffmann2022;
-  const std::vector<double> n = {1e8, 7e10}, d = {2e9, 1.4e12}, loss = {3.0, 2.0};
-  const LogPoints p = make_log_points(n, d, loss);
-  std::vector<double> out(2);
-  log_predictions(p, 2, theta_from_law(law), out);
-  for (int i = 0; i < 2; ++i) CHECK(out[i] == doctest::Approx(std::log(law_loss(law, n[i], d[i]))).epsilon(1e-14));
-}
-
 TEST_CASE("make_log_points rejects non-positive, non-finite and ragged input") {
   const std::vector<double> ok = {1, 2}, zero = {1, 0}, nan = {1, NAN}, one = {1};
   CHECK_THROWS_AS(make_log_points(ok, ok, zero), std::invalid_argument);

@@ -1,21 +1,17 @@
-// Per-target packed GEMM engine (the BLIS/GotoBLAS design): packing of A slivers and B panels, the
-// register-tiled micro-kernel with its fused alpha/beta/bias/activation store, and the loop nest one
-// thread runs over its region of C. Included by gemm_hwy.cc and syrk_hwy.cc inside their target loop.
-#if defined(CSC_LINALG_CPU_GEMM_ENGINE_INL_H_) == defined(HWY_TARGET_TOGGLE)
-#ifdef CSC_LINALG_CPU_GEMM_ENGINE_INL_H_
-#undef CSC_LINALG_CPU_GEMM_ENGINE_INL_H_
-#else
-#define CSC_LINALG_CPU_GEMM_ENGINE_INL_H_
-#endif
+// The packed GEMM engine per SIMD target (the BLIS/GotoBLAS design): packing of A slivers and B
+// panels, the register-tiled micro-kernel with its alpha/beta store and fused bias + activation, and
+// the loop nest one thread runs over its region of C. gemm.cc and syrk.cc split the work and dispatch here.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/linalg/cpu/gemm_engine_hwy.cc"
+#include <hwy/foreach_target.h>  // before highway.h
+#include <hwy/highway.h>
 
 #include <algorithm>
 #include <cstddef>
-#include <cstring>
 
 #include <hwy/cache_control.h>
-#include <hwy/highway.h>
 
-#include "kernels/linalg/cpu/gemm_plan.h"
+#include "kernels/linalg/cpu/gemm_engine.h"
 #include "kernels/linalg/cpu/safe_math-inl.h"
 #include "kernels/linalg/cpu/tail-inl.h"
 
@@ -215,17 +211,6 @@ void PackB(D d, const GemmProblem<T>& pr, std::size_t p0, std::size_t kc, std::s
   }
 }
 
-// One thread's packing area: the A block plus slack for PackA's spilling stores, then the B block,
-// both starting on 64-element boundaries.
-template <class T>
-HWY_INLINE std::size_t PackedAElems(const Blocking& bk) {
-  return (bk.mc * bk.kc + HWY_MAX_BYTES / sizeof(T) + 63) / 64 * 64;
-}
-template <class T>
-HWY_INLINE std::size_t PackStride(const Blocking& bk) {
-  return PackedAElems<T>(bk) + (bk.kc * bk.nc + 63) / 64 * 64;
-}
-
 // Whether the tile at (i, j) of size mv x nv has elements in the mask, and whether all of them are.
 HWY_INLINE bool TileTouches(TileMask mask, std::size_t i, std::size_t j, std::size_t mv, std::size_t nv) {
   switch (mask) {
@@ -274,11 +259,11 @@ HWY_NOINLINE void MergeEdgeTile(D d, const GemmProblem<T>& pr, const TileOut<T>&
 }
 
 // One thread's share of C: rows [i0, i1) x columns [j0, j1) of C += the k-slice [p0, p1) of the product
-// (the first slice applies beta, the last one the epilogue). `buffers`: PackStride<T>(bk) elements.
+// (the first slice applies beta, the last one the epilogue). `buffers`: pack_stride(bk, sizeof(T)) elements.
 template <class D, class T = hn::TFromD<D>>
 void RunRegion(D d, const GemmProblem<T>& pr, const Region& rg, const Blocking& bk, T* HWY_RESTRICT buffers) {
   T* HWY_RESTRICT buf_a = buffers;
-  T* HWY_RESTRICT buf_b = buffers + PackedAElems<T>(bk);
+  T* HWY_RESTRICT buf_b = buffers + packed_a_elems(bk, sizeof(T));
   const std::size_t NR = kNV * hn::Lanes(d);
   HWY_ALIGN T tile[kMR * kMaxNR<T>];
   for (std::size_t ic = rg.i0; ic < rg.i1; ic += bk.mc) {
@@ -336,7 +321,66 @@ void ScaleOnly(D d, const GemmProblem<T>& pr) {
   }
 }
 
+// Products too small to repay packing: plain loops, then the epilogue.
+template <class D, class T = hn::TFromD<D>>
+void SmallGemm(D d, const GemmProblem<T>& pr) {
+  for (std::size_t i = 0; i < pr.m; ++i) {
+    T* HWY_RESTRICT row = pr.c + i * pr.ldc;
+    for (std::size_t j = 0; j < pr.n; ++j) {
+      T sum = 0;
+      for (std::size_t p = 0; p < pr.k; ++p) {
+        const T a = pr.op_a == Op::none ? pr.a[i * pr.lda + p] : pr.a[p * pr.lda + i];
+        const T b = pr.op_b == Op::none ? pr.b[p * pr.ldb + j] : pr.b[j * pr.ldb + p];
+        sum += a * b;
+      }
+      row[j] = pr.beta == T(0) ? pr.alpha * sum : pr.alpha * sum + pr.beta * row[j];
+    }
+    if (pr.has_epilogue()) EpilogueRow(d, row, pr.n, pr.bias, pr.activation);
+  }
+}
+
+// The exported, non-template entry points (one set per target).
+TileShape TileShapeF32() { return {kMR, kNV * hn::Lanes(hn::ScalableTag<float>())}; }
+TileShape TileShapeF64() { return {kMR, kNV * hn::Lanes(hn::ScalableTag<double>())}; }
+void RunRegionF32(const GemmProblem<float>& pr, const Region& rg, const Blocking& bk, float* buffers) {
+  RunRegion(hn::ScalableTag<float>(), pr, rg, bk, buffers);
+}
+void RunRegionF64(const GemmProblem<double>& pr, const Region& rg, const Blocking& bk, double* buffers) {
+  RunRegion(hn::ScalableTag<double>(), pr, rg, bk, buffers);
+}
+void ScaleOnlyF32(const GemmProblem<float>& pr) { ScaleOnly(hn::ScalableTag<float>(), pr); }
+void ScaleOnlyF64(const GemmProblem<double>& pr) { ScaleOnly(hn::ScalableTag<double>(), pr); }
+void SmallGemmF32(const GemmProblem<float>& pr) { SmallGemm(hn::ScalableTag<float>(), pr); }
+void SmallGemmF64(const GemmProblem<double>& pr) { SmallGemm(hn::ScalableTag<double>(), pr); }
+
 }  // namespace csc::linalg::cpu::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
-#endif  // CSC_LINALG_CPU_GEMM_ENGINE_INL_H_
+#if HWY_ONCE
+namespace csc::linalg::cpu {
+HWY_EXPORT(TileShapeF32);
+HWY_EXPORT(TileShapeF64);
+HWY_EXPORT(RunRegionF32);
+HWY_EXPORT(RunRegionF64);
+HWY_EXPORT(ScaleOnlyF32);
+HWY_EXPORT(ScaleOnlyF64);
+HWY_EXPORT(SmallGemmF32);
+HWY_EXPORT(SmallGemmF64);
+
+template <>
+TileShape tile_shape<float>() { return HWY_DYNAMIC_DISPATCH(TileShapeF32)(); }
+template <>
+TileShape tile_shape<double>() { return HWY_DYNAMIC_DISPATCH(TileShapeF64)(); }
+void run_region(const GemmProblem<float>& pr, const Region& rg, const Blocking& bk, float* buffers) {
+  HWY_DYNAMIC_DISPATCH(RunRegionF32)(pr, rg, bk, buffers);
+}
+void run_region(const GemmProblem<double>& pr, const Region& rg, const Blocking& bk, double* buffers) {
+  HWY_DYNAMIC_DISPATCH(RunRegionF64)(pr, rg, bk, buffers);
+}
+void scale_only(const GemmProblem<float>& pr) { HWY_DYNAMIC_DISPATCH(ScaleOnlyF32)(pr); }
+void scale_only(const GemmProblem<double>& pr) { HWY_DYNAMIC_DISPATCH(ScaleOnlyF64)(pr); }
+void small_gemm(const GemmProblem<float>& pr) { HWY_DYNAMIC_DISPATCH(SmallGemmF32)(pr); }
+void small_gemm(const GemmProblem<double>& pr) { HWY_DYNAMIC_DISPATCH(SmallGemmF64)(pr); }
+
+}  // namespace csc::linalg::cpu
+#endif  // HWY_ONCE
