@@ -48,11 +48,13 @@ Outcome read_table(const std::string& text, const csc::io::TableOptions& options
     std::istringstream in(text);
     csc::io::NumericBlockReader reader(in, "fuzz.csv", options);
     std::vector<double> values;
-    std::vector<std::string> labels;
+    std::vector<std::string> labels, all_labels;
     while (reader.next_block(block, values, &labels) > 0) {
       for (const double v : values) outcome.cells.emplace_back(reinterpret_cast<const char*>(&v), sizeof v);
-      for (const auto& label : labels) outcome.cells.push_back(label);
+      // Labels go after all values, so that the flattening does not depend on where blocks end.
+      all_labels.insert(all_labels.end(), labels.begin(), labels.end());
     }
+    outcome.cells.insert(outcome.cells.end(), all_labels.begin(), all_labels.end());
   } catch (const csc::Error& error) {
     outcome.cells.clear();  // blocks before the bad row were delivered; the read as a whole failed
     outcome.error = error.what();
