@@ -35,7 +35,6 @@ int uring_init(const EngineSetup& setup, void** state, EngineFeatures* features)
     params.flags |= IORING_SETUP_SQPOLL;
     params.sq_thread_idle = 1000;  // ms before the poller sleeps
   }
-  if (const char* f = getenv("CSC_EXPERIMENT_URING_FLAGS")) params.flags |= strtoul(f, nullptr, 0);
   int rc = io_uring_queue_init_params(setup.depth, &s->ring, &params);
   if (rc < 0 && setup.sqpoll) {
     features->note = std::string("SQPOLL refused (") + std::strerror(-rc) + "), used plain submission; ";

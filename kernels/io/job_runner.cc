@@ -177,10 +177,10 @@ class Worker {
       slots_[i].request.slot = i;
       free_slots.push_back(i);
     }
-    std::vector<IoRequest*> just_queued, completed(depth);
+    std::vector<IoRequest*> completed(depth);
     std::uint64_t sequential_next = 0, measured_issued = 0;
     unsigned inflight = 0, writes_since_sync = 0;
-    bool issuing = true, sync_due = false;
+    bool issuing = true, sync_due = false, submit_failed = false;
 
     while (true) {
       while (issuing && !sync_due && !free_slots.empty()) {
@@ -229,20 +229,21 @@ class Worker {
           complete(r, now_ns(), false);
           free_slots.push_back(slot_index);
         } else {
-          just_queued.push_back(&r);
           ++inflight;
+          // Hand each request to the kernel as soon as it is prepared (fio's iodepth_batch_submit=1): on a
+          // device that starts work at submission, a batch of QD requests in one io_uring_enter delays the
+          // first of them by the submission cost of the rest (measured here: p50 245 -> 175 us, IOPS +15 %
+          // at 4 KiB QD32 O_DIRECT on virtio).
+          const int rc = s_.engine->commit(state_);
+          r.submit_ns = now_ns();
+          if (rc < 0) {
+            fail(WorkerError{-rc, false, IoDir::read, 0, 0, rc, false});
+            submit_failed = true;
+            break;
+          }
         }
       }
-      if (!just_queued.empty()) {
-        const int rc = s_.engine->commit(state_);
-        const std::uint64_t t = now_ns();
-        for (IoRequest* r : just_queued) r->submit_ns = t;
-        just_queued.clear();
-        if (rc < 0) {
-          fail(WorkerError{-rc, false, IoDir::read, 0, 0, rc, false});
-          break;  // requests the kernel never took cannot be reaped
-        }
-      }
+      if (submit_failed) break;  // requests the kernel never took cannot be reaped
       if (inflight > 0) {
         const int n = s_.engine->getevents(state_, 1, depth, completed.data());
         if (n < 0) {
