@@ -11,6 +11,9 @@ namespace csc::pca {
 
 namespace {
 constexpr std::size_t kChunkRows = 1024;
+// Below this many multiply-adds a projection runs on one thread (see linalg's threads_for: idle
+// OpenMP workers spinning after a region slow the serial work that follows).
+constexpr double kMinParallelFlops = 1.6e7;
 }
 
 template <class T>
@@ -44,7 +47,9 @@ void Projector<T>::transform(T* a, std::size_t n, std::size_t lda, bool already_
   using linalg::Op;
   const std::size_t chunks = (n + kChunkRows - 1) / kChunkRows;
   const bool approximate = errors != nullptr || reconstruction != nullptr;
-#pragma omp parallel
+  const double flops = 2.0 * static_cast<double>(n) * static_cast<double>(d_) * static_cast<double>(k_) *
+                       (approximate ? 2.0 : 1.0);
+#pragma omp parallel if (chunks > 1 && flops >= kMinParallelFlops)
   {
     std::vector<T> approx(approximate ? std::min(n, kChunkRows) * d_ : 0);
 #pragma omp for schedule(dynamic, 1)

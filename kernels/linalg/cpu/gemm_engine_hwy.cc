@@ -147,33 +147,36 @@ template <class D, class T = hn::TFromD<D>>
 void PackA(D d, const GemmProblem<T>& pr, std::size_t i0, std::size_t mc, std::size_t p0, std::size_t kc,
            T* HWY_RESTRICT dst) {
   const std::size_t N = hn::Lanes(d);
-  const std::size_t kSliverVectors = (kMR + N - 1) / N;
-  for (std::size_t ir = 0; ir < mc; ir += kMR, dst += kc * kMR) {
-    const std::size_t mr = std::min(kMR, mc - ir);
-    if (pr.op_a == Op::transpose) {  // A is k x m: each p contributes kMR contiguous values
-      const T* HWY_RESTRICT src = pr.a + p0 * pr.lda + i0 + ir;
-      if (i0 + ir + kSliverVectors * N <= pr.m) {
-        // Whole vectors: each store spills past its kMR values into the next p's slot, which the
-        // next store overwrites; the last spill lands in the next sliver or the buffer's slack.
-        for (std::size_t p = 0; p < kc; ++p, src += pr.lda)
-          for (std::size_t v = 0; v < kSliverVectors; ++v)
-            hn::StoreU(hn::LoadU(d, src + v * N), d, dst + p * kMR + v * N);
-      } else {
-        for (std::size_t p = 0; p < kc; ++p, src += pr.lda)
-          for (std::size_t r = 0; r < kMR; ++r) dst[p * kMR + r] = r < mr ? src[r] : T(0);
-      }
-    } else {  // A is m x k: gather one value from each of kMR rows
-      const T* HWY_RESTRICT src = pr.a + (i0 + ir) * pr.lda + p0;
-      if (mr == kMR) {
-        for (std::size_t p = 0; p < kc; ++p)
-          for (std::size_t r = 0; r < kMR; ++r) dst[p * kMR + r] = src[r * pr.lda + p];
-      } else {
-        for (std::size_t p = 0; p < kc; ++p) {
-          std::size_t r = 0;
-          for (; r < mr; ++r) dst[p * kMR + r] = src[r * pr.lda + p];
-          for (; r < kMR; ++r) dst[p * kMR + r] = T(0);
+  const std::size_t slivers = (mc + kMR - 1) / kMR;
+  if (pr.op_a == Op::transpose) {
+    // A is k x m: row p0 + p of the stored A holds column p of every sliver. Walking the stored rows
+    // in order streams A from memory (the covariance case reads its data exactly once this way).
+    const std::size_t vectors = (kMR + N - 1) / N;
+    for (std::size_t p = 0; p < kc; ++p) {
+      const T* HWY_RESTRICT src = pr.a + (p0 + p) * pr.lda + i0;
+      for (std::size_t s = 0; s < slivers; ++s) {
+        const std::size_t ir = s * kMR, mr = std::min(kMR, mc - ir);
+        T* HWY_RESTRICT out = dst + s * kc * kMR + p * kMR;
+        if (p + 1 < kc && i0 + ir + vectors * N <= pr.m) {
+          // Whole vectors spill past the kMR values into slot p + 1, which is written next.
+          for (std::size_t v = 0; v < vectors; ++v) hn::StoreU(hn::LoadU(d, src + ir + v * N), d, out + v * N);
+        } else {
+          for (std::size_t r = 0; r < kMR; ++r) out[r] = r < mr ? src[ir + r] : T(0);
         }
       }
+    }
+    return;
+  }
+  // A is m x k: gather one value from each of kMR rows (each row is read in order).
+  for (std::size_t s = 0; s < slivers; ++s, dst += kc * kMR) {
+    const std::size_t mr = std::min(kMR, mc - s * kMR);
+    const T* HWY_RESTRICT src = pr.a + (i0 + s * kMR) * pr.lda + p0;
+    if (mr == kMR) {
+      for (std::size_t p = 0; p < kc; ++p)
+        for (std::size_t r = 0; r < kMR; ++r) dst[p * kMR + r] = src[r * pr.lda + p];
+    } else {
+      for (std::size_t p = 0; p < kc; ++p)
+        for (std::size_t r = 0; r < kMR; ++r) dst[p * kMR + r] = r < mr ? src[r * pr.lda + p] : T(0);
     }
   }
 }
@@ -185,29 +188,29 @@ void PackB(D d, const GemmProblem<T>& pr, std::size_t p0, std::size_t kc, std::s
            T* HWY_RESTRICT dst) {
   const std::size_t N = hn::Lanes(d);
   const std::size_t NR = kNV * N;
-  for (std::size_t jr = 0; jr < nc; jr += NR, dst += kc * NR) {
-    const std::size_t nr = std::min(NR, nc - jr);
-    if (pr.op_b == Op::none) {  // B is k x n: each p contributes NR contiguous values
-      const T* HWY_RESTRICT src = pr.b + p0 * pr.ldb + j0 + jr;
-      for (std::size_t p = 0; p < kc; ++p, src += pr.ldb) {
-        T* HWY_RESTRICT out = dst + p * NR;
+  const std::size_t panels = (nc + NR - 1) / NR;
+  if (pr.op_b == Op::none) {
+    // B is k x n: row p0 + p holds row p of every panel; stored rows are walked in order.
+    for (std::size_t p = 0; p < kc; ++p) {
+      const T* HWY_RESTRICT src = pr.b + (p0 + p) * pr.ldb + j0;
+      for (std::size_t s = 0; s < panels; ++s) {
+        const std::size_t jr = s * NR, nr = std::min(NR, nc - jr);
+        T* HWY_RESTRICT out = dst + s * kc * NR + p * NR;
         if (nr == NR) {
-          for (std::size_t v = 0; v < kNV; ++v) hn::Store(hn::LoadU(d, src + v * N), d, out + v * N);
+          for (std::size_t v = 0; v < kNV; ++v) hn::Store(hn::LoadU(d, src + jr + v * N), d, out + v * N);
         } else {
-          std::size_t j = 0;
-          for (; j < nr; ++j) out[j] = src[j];
-          for (; j < NR; ++j) out[j] = T(0);
+          for (std::size_t j = 0; j < NR; ++j) out[j] = j < nr ? src[jr + j] : T(0);
         }
       }
-    } else {  // B is n x k: gather one value from each of NR rows
-      const T* HWY_RESTRICT src = pr.b + (j0 + jr) * pr.ldb + p0;
-      for (std::size_t p = 0; p < kc; ++p) {
-        T* HWY_RESTRICT out = dst + p * NR;
-        std::size_t j = 0;
-        for (; j < nr; ++j) out[j] = src[j * pr.ldb + p];
-        for (; j < NR; ++j) out[j] = T(0);
-      }
     }
+    return;
+  }
+  // B is n x k: gather one value from each of NR rows (each row is read in order).
+  for (std::size_t s = 0; s < panels; ++s, dst += kc * NR) {
+    const std::size_t nr = std::min(NR, nc - s * NR);
+    const T* HWY_RESTRICT src = pr.b + (j0 + s * NR) * pr.ldb + p0;
+    for (std::size_t p = 0; p < kc; ++p)
+      for (std::size_t j = 0; j < NR; ++j) dst[p * NR + j] = j < nr ? src[j * pr.ldb + p] : T(0);
   }
 }
 

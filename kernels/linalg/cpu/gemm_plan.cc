@@ -67,8 +67,11 @@ Blocking choose_blocking(std::size_t mr, std::size_t nr, std::size_t elem, std::
 }
 
 int threads_for(double flops) {
-  // Below ~0.5 MFLOP per thread the fork/join costs more than the work it shares.
-  constexpr double kMinFlopsPerThread = 5e5;
+  // Below ~8 MFLOP (~0.1 ms) per thread, sharing the work costs more than it saves. The fork/join
+  // alone is microseconds, but after a region libgomp's idle workers spin (GOMP_SPINCOUNT, ~20 ms of
+  // PAUSE on this Xeon) and on a 2-vCPU VM that spin slowed the serial code that followed 5-8x:
+  // `csc pca` of the digits (7.5 MFLOP of SYRK) fitted in 2.3 ms on one thread and 12-19 ms on two.
+  constexpr double kMinFlopsPerThread = 8e6;
   const int max_threads = std::max(1, omp_get_max_threads());
   const double useful = std::max(1.0, flops / kMinFlopsPerThread);
   return useful >= max_threads ? max_threads : static_cast<int>(useful);
