@@ -105,6 +105,15 @@ for phase in layout run; do
 done
 set +m
 
+# SIGKILL leaves no handler a chance: the test file is unlinked as soon as it is created (unless --keep).
+"$CSC" iobench run --dir "$dir" --size 8m --mode randread --runtime 60 --time-based >/dev/null 2>&1 &
+pid=$!
+sleep 1
+[ -d "/proc/$pid/fd" ] && find "/proc/$pid/fd" -lname "*csc-iobench-*" | grep -q . || fail "the killed run had no test file open"
+kill -KILL $pid
+wait $pid 2>/dev/null || true
+no_test_files "after SIGKILL"
+
 # --log-out and --plot; an existing file is kept without --force.
 expect_status 0 "$CSC" iobench run --dir "$dir" --size 8m --engine io_uring --iodepth 4 --runtime 0.3 --time-based \
   --log-out "$scratch/log.csv" --log-interval 50ms --plot "$scratch/io.svg"
