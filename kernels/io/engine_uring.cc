@@ -1,5 +1,6 @@
-// io_uring: requests are prepared into the submission ring, handed to the kernel in one io_uring_enter
-// per batch (commit) and reaped from the completion ring; optionally with the file and the buffers
+// io_uring: requests are prepared into the submission ring, handed to the kernel by commit (one
+// io_uring_enter for whatever was queued since the last) and reaped from the completion ring in batches;
+// optionally with the file and the buffers
 // registered once (no per-request fget/page pinning) and a kernel thread polling the ring (SQPOLL).
 #include <liburing.h>
 #include <sys/uio.h>
@@ -165,7 +166,7 @@ void uring_cleanup(void* state) {
 
 const EngineOps kUringEngine = {
     "io_uring",
-    "asynchronous I/O through io_uring: queue depth, batched submission, registered file and buffers",
+    "asynchronous I/O through io_uring: queue depth, registered file and buffers, optional SQPOLL",
     kCapDirect | kCapAsync | kCapFixedBuffers | kCapRegisteredFiles | kCapSqpoll,
     uring_init,
     uring_queue,
