@@ -3,8 +3,8 @@
 
 #include "kernels/io/engine.h"
 #include "src/invocation.h"
-#include "subcommands/iobench_options.h"
-#include "subcommands/iobench_verbs.h"
+#include "subcommands/iobench/options.h"
+#include "subcommands/iobench/verbs.h"
 
 namespace csc {
 

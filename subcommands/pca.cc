@@ -16,11 +16,11 @@
 #include "src/interrupt.h"
 #include "src/invocation.h"
 #include "src/progress.h"
-#include "subcommands/pca_input.h"
-#include "subcommands/pca_options.h"
-#include "subcommands/pca_outputs.h"
-#include "subcommands/pca_pass.h"
-#include "subcommands/pca_report.h"
+#include "subcommands/pca/input.h"
+#include "subcommands/pca/options.h"
+#include "subcommands/pca/outputs.h"
+#include "subcommands/pca/pass.h"
+#include "subcommands/pca/report.h"
 
 namespace csc {
 

@@ -10,12 +10,12 @@
 #include "src/error.h"
 #include "src/invocation.h"
 #include "src/output_file.h"
-#include "subcommands/scale_fit_decisions.h"
-#include "subcommands/scale_fit_input.h"
-#include "subcommands/scale_fit_models.h"
-#include "subcommands/scale_fit_options.h"
-#include "subcommands/scale_fit_plot.h"
-#include "subcommands/scale_fit_report.h"
+#include "subcommands/scale_fit/decisions.h"
+#include "subcommands/scale_fit/input.h"
+#include "subcommands/scale_fit/models.h"
+#include "subcommands/scale_fit/options.h"
+#include "subcommands/scale_fit/plot.h"
+#include "subcommands/scale_fit/report.h"
 
 namespace csc {
 

@@ -1,5 +1,5 @@
 // Result JSON and text summary of csc pca and csc pca apply.
-#include "subcommands/pca_report.h"
+#include "subcommands/pca/report.h"
 
 #include <cmath>
 

@@ -1,6 +1,6 @@
 // Job settings: one map of key -> text per job (defaults from the command line, then --job or the job
 // file), validated once into a JobSpec so every source of settings gets the same checks and messages.
-#include "subcommands/iobench_options.h"
+#include "subcommands/iobench/options.h"
 
 #include <charconv>
 #include <cstdlib>

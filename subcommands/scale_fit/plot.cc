@@ -1,5 +1,5 @@
 // The scale-fit figure: fit panel (log-log) over a residuals panel.
-#include "subcommands/scale_fit_plot.h"
+#include "subcommands/scale_fit/plot.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
 // The power, power-offset and chinchilla fits of csc scale-fit, with their bootstraps and warnings.
-#include "subcommands/scale_fit_models.h"
+#include "subcommands/scale_fit/models.h"
 
 #include <cmath>
 

@@ -7,7 +7,7 @@
 
 #include "kernels/pca/pca_model.h"
 #include "src/report.h"
-#include "subcommands/pca_pass.h"
+#include "subcommands/pca/pass.h"
 
 namespace csc {
 

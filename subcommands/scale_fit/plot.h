@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "kernels/fit/scaling_law.h"
-#include "subcommands/scale_fit_options.h"
+#include "subcommands/scale_fit/options.h"
 
 namespace csc {
 

@@ -5,8 +5,8 @@
 #include "kernels/io/io_error.h"
 #include "kernels/io/units.h"
 #include "src/error.h"
-#include "subcommands/iobench_report.h"
-#include "subcommands/iobench_verbs.h"
+#include "subcommands/iobench/report.h"
+#include "subcommands/iobench/verbs.h"
 
 namespace csc {
 

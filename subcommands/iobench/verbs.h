@@ -4,7 +4,7 @@
 #include <string>
 
 #include "src/invocation.h"
-#include "subcommands/iobench_options.h"
+#include "subcommands/iobench/options.h"
 
 namespace csc {
 

@@ -1,5 +1,5 @@
 // Reading scale-fit's columns, detecting them by name, validating them, and the embedded data.
-#include "subcommands/scale_fit_input.h"
+#include "subcommands/scale_fit/input.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,5 +1,5 @@
 // Compute-optimal and inference-aware allocation and predictions, as JSON blocks and text tables.
-#include "subcommands/scale_fit_decisions.h"
+#include "subcommands/scale_fit/decisions.h"
 
 #include <cmath>
 

@@ -1,6 +1,6 @@
 // JSON and text for iobench results. IOPS = ios / runtime and bw = bytes / runtime / 2^20 share one
 // runtime, so IOPS × bs = bandwidth holds exactly.
-#include "subcommands/iobench_report.h"
+#include "subcommands/iobench/report.h"
 
 #include <cmath>
 

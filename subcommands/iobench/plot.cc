@@ -1,6 +1,6 @@
 // Latency buckets regrouped to 8 per octave (log-spaced, so a log x axis shows equal widths) as the
 // percentage of requests; bandwidth per log interval as lines.
-#include "subcommands/iobench_plot.h"
+#include "subcommands/iobench/plot.h"
 
 #include <algorithm>
 #include <cmath>

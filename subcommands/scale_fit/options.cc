@@ -1,5 +1,5 @@
 // Parsing of scale-fit's structured option values (--grid, --fix, --tie, --predict).
-#include "subcommands/scale_fit_options.h"
+#include "subcommands/scale_fit/options.h"
 
 #include <charconv>
 #include <cmath>

@@ -1,5 +1,5 @@
 // Estimates with bootstrap summaries, as JSON and as text.
-#include "subcommands/scale_fit_report.h"
+#include "subcommands/scale_fit/report.h"
 
 #include <cmath>
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "src/invocation.h"
-#include "subcommands/scale_fit_models.h"
-#include "subcommands/scale_fit_options.h"
+#include "subcommands/scale_fit/models.h"
+#include "subcommands/scale_fit/options.h"
 
 namespace csc {
 

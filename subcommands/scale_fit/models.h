@@ -10,9 +10,9 @@
 #include "kernels/fit/free_params.h"
 #include "kernels/fit/scaling_law.h"
 #include "src/invocation.h"
-#include "subcommands/scale_fit_input.h"
-#include "subcommands/scale_fit_options.h"
-#include "subcommands/scale_fit_report.h"
+#include "subcommands/scale_fit/input.h"
+#include "subcommands/scale_fit/options.h"
+#include "subcommands/scale_fit/report.h"
 
 namespace csc {
 

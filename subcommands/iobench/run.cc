@@ -16,10 +16,10 @@
 #include "src/error.h"
 #include "src/interrupt.h"
 #include "src/output_file.h"
-#include "subcommands/iobench_log.h"
-#include "subcommands/iobench_plot.h"
-#include "subcommands/iobench_report.h"
-#include "subcommands/iobench_verbs.h"
+#include "subcommands/iobench/log.h"
+#include "subcommands/iobench/plot.h"
+#include "subcommands/iobench/report.h"
+#include "subcommands/iobench/verbs.h"
 
 namespace csc {
 

@@ -1,5 +1,5 @@
 // TransformPass: scores / errors / reconstructions per block, streamed to the output files.
-#include "subcommands/pca_pass.h"
+#include "subcommands/pca/pass.h"
 
 #include <algorithm>
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "kernels/pca/transform.h"
-#include "subcommands/pca_options.h"
-#include "subcommands/pca_outputs.h"
+#include "subcommands/pca/options.h"
+#include "subcommands/pca/outputs.h"
 
 namespace csc {
 

@@ -1,5 +1,5 @@
 // RowsWriter, the model file and the --plot figure of csc pca.
-#include "subcommands/pca_outputs.h"
+#include "subcommands/pca/outputs.h"
 
 #include <cmath>
 #include <fstream>

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "src/report.h"
-#include "subcommands/scale_fit_options.h"
+#include "subcommands/scale_fit/options.h"
 
 namespace csc {
 

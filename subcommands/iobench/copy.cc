@@ -10,7 +10,7 @@
 #include "kernels/io/units.h"
 #include "src/error.h"
 #include "src/interrupt.h"
-#include "subcommands/iobench_verbs.h"
+#include "subcommands/iobench/verbs.h"
 
 namespace csc {
 

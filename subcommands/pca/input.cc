@@ -1,5 +1,5 @@
 // Loading csc pca's input: embedded digits, CSV/TSV through the shared table reader, .npy directly.
-#include "subcommands/pca_input.h"
+#include "subcommands/pca/input.h"
 
 #include <sys/stat.h>
 

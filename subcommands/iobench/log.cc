@@ -1,5 +1,5 @@
 // The interval samples the job runner took, as CSV text.
-#include "subcommands/iobench_log.h"
+#include "subcommands/iobench/log.h"
 
 #include <fmt/format.h>
 
