@@ -24,6 +24,26 @@ void syrk(Triangle tri, Op op, std::size_t n, std::size_t k, double alpha, const
 void symmetrize(Triangle filled, std::size_t n, float* c, std::size_t ldc);
 void symmetrize(Triangle filled, std::size_t n, double* c, std::size_t ldc);
 
+// Unpacked Gram accumulation, C += YᵀY, for callers that write their row blocks into a buffer anyway
+// (PCA centres each block of data on the way): SYRK would copy every block twice more into packed
+// panels; this reads the block where it lies. The buffers must follow gram_rows_layout<T>(dim), which
+// depends on the SIMD target chosen at run time.
+struct GramRowsLayout {
+  std::size_t ld;      // row stride of Y in elements: >= dim, covers whole register tiles
+  std::size_t c_rows;  // rows of C
+  std::size_t ldc;     // row stride of C in elements
+  std::size_t align;   // bytes: Y must start on this boundary (ld keeps every row on it)
+};
+template <class T>
+GramRowsLayout gram_rows_layout(std::size_t dim);
+
+// C (layout.c_rows x layout.ldc) += YᵀY, Y being `rows` rows of layout.ld elements holding dim values
+// each (row-major). Only C's entries (i, j) with j <= i < dim are the Gram matrix; the others are
+// scratch, and so are Y's padding columns [dim, ld), which may hold anything. One thread. Throws
+// std::invalid_argument on a null or misaligned pointer.
+void accumulate_gram_rows(const float* y, std::size_t rows, std::size_t dim, float* c);
+void accumulate_gram_rows(const double* y, std::size_t rows, std::size_t dim, double* c);
+
 // Streaming covariance for PCA's out-of-core mode: row blocks of an n_rows x d matrix are added as they
 // are read. Keeps the count, the column means and the centred scatter matrix sum (x - mean)(x - mean)^T,
 // all in double. Each block's scatter is computed around the block's own mean with SYRK and merged with

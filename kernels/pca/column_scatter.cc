@@ -1,4 +1,4 @@
-// column_scatter: shifted, chunked SYRK accumulation with per-thread partial sums.
+// column_scatter: shifted, chunked Gram accumulation with per-thread partial sums.
 #include "kernels/pca/column_scatter.h"
 
 #include <omp.h>
@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <new>
 #include <stdexcept>
+
+#include <hwy/aligned_allocator.h>
 
 #include "kernels/linalg/syrk.h"
 #include "kernels/pca/shift_rows.h"
@@ -15,22 +18,23 @@ namespace csc::pca {
 
 namespace {
 
-using linalg::Op;
-using linalg::Triangle;
-
-// Rows per chunk: about 4 MiB of centred rows (L2/L3-resident while SYRK reads them), at least 256 so
-// that each SYRK call has a long inner dimension.
-std::size_t chunk_rows(std::size_t d, std::size_t element) {
-  return std::clamp<std::size_t>((std::size_t{4} << 20) / (std::max<std::size_t>(d, 1) * element), 256, 8192);
+// Rows per chunk: the centred chunk stays in L2 (about 256 KiB of padded rows) while the Gram
+// accumulation sweeps it once per panel of columns; at least 64 rows, so that each register tile's
+// accumulation is long enough to repay loading and storing its part of C.
+std::size_t chunk_rows(std::size_t padded_width, std::size_t element) {
+  return std::clamp<std::size_t>((std::size_t{256} << 10) / (std::max<std::size_t>(padded_width, 1) * element), 64, 1024);
 }
 // Float partial Gram matrices are flushed to double after this many rows.
 constexpr std::size_t kFloatFlushRows = 8192;
+// Below this many multiply-adds per thread, another thread costs more than it saves (linalg's
+// threads_for explains why: libgomp's idle spin slows what follows on small VMs).
+constexpr double kMinMultiplyAddsPerThread = 4e6;
 
 template <class T>
 struct Partial {
   std::size_t rows = 0;
   std::vector<double> sum_x;    // of x (exact for float data): the mean
-  std::vector<double> sum;      // of (x - shift) as stored in T, which SYRK sees: the scatter's correction
+  std::vector<double> sum;      // of (x - shift) as stored in T, which the Gram sees: the scatter's correction
   std::vector<double> gram;     // lower triangle of sum (x - shift)(x - shift)ᵀ, d×d
   std::vector<T> min, max;
 };
@@ -38,29 +42,31 @@ struct Partial {
 template <class T>
 void accumulate_range(const T* x, std::size_t begin, std::size_t end, std::size_t d, std::size_t ld,
                       const std::vector<T>& shift, Partial<T>& p) {
-  const std::size_t chunk = chunk_rows(d, sizeof(T));
-  std::vector<T> centred(std::min(chunk, end - begin) * d);
-  // Double data go straight into the double partial; float data are summed in a float matrix over
-  // at most kFloatFlushRows rows, then added in double.
-  std::vector<T> gram(sizeof(T) == 4 ? d * d : 0);
-  std::size_t pending = 0;  // rows summed in `gram` since the last flush
+  const linalg::GramRowsLayout layout = linalg::gram_rows_layout<T>(d);
+  const std::size_t chunk = std::min(chunk_rows(layout.ld, sizeof(T)), end - begin);
+  // Padding columns stay zero (shift_rows writes d per row); C's padding is scratch.
+  hwy::AlignedFreeUniquePtr<T[]> centred = hwy::AllocateAligned<T>(chunk * layout.ld);
+  hwy::AlignedFreeUniquePtr<T[]> c = hwy::AllocateAligned<T>(layout.c_rows * layout.ldc);
+  if (!centred || !c) throw std::bad_alloc();
+  std::fill_n(centred.get(), chunk * layout.ld, T(0));
+  std::fill_n(c.get(), layout.c_rows * layout.ldc, T(0));
+  // Double data sum in C throughout; float data over at most kFloatFlushRows rows, then in double.
+  std::size_t pending = 0;  // rows summed in C since the last flush
   auto flush = [&] {
     for (std::size_t i = 0; i < d; ++i)
-      for (std::size_t j = 0; j <= i; ++j) p.gram[i * d + j] += static_cast<double>(gram[i * d + j]);
+      for (std::size_t j = 0; j <= i; ++j) {
+        p.gram[i * d + j] += static_cast<double>(c[i * layout.ldc + j]);
+        c[i * layout.ldc + j] = T(0);
+      }
     pending = 0;
   };
   for (std::size_t start = begin; start < end; start += chunk) {
     const std::size_t rows = std::min(chunk, end - start);
-    shift_rows(x + start * ld, rows, d, ld, shift.data(), centred.data(), p.min.data(), p.max.data(), p.sum_x.data(),
-               p.sum.data());
-    if constexpr (sizeof(T) == 8) {
-      linalg::syrk(Triangle::lower, Op::transpose, d, rows, 1.0, centred.data(), d, 1.0, p.gram.data(), d);
-    } else {
-      linalg::syrk(Triangle::lower, Op::transpose, d, rows, 1.0f, centred.data(), d, pending == 0 ? 0.0f : 1.0f,
-                   gram.data(), d);
-      pending += rows;
-      if (pending >= kFloatFlushRows) flush();
-    }
+    shift_rows(x + start * ld, rows, d, ld, shift.data(), centred.get(), layout.ld, p.min.data(), p.max.data(),
+               p.sum_x.data(), p.sum.data());
+    linalg::accumulate_gram_rows(centred.get(), rows, d, c.get());
+    pending += rows;
+    if (sizeof(T) == 4 && pending >= kFloatFlushRows) flush();
   }
   if (pending > 0) flush();
   p.rows += end - begin;
@@ -89,8 +95,8 @@ ColumnScatter scatter_impl(const T* x, std::size_t n, std::size_t d, std::size_t
     if (!std::isfinite(static_cast<double>(shift[j]))) shift[j] = T(0);
 
   const int max_threads = std::max(1, omp_get_max_threads());
-  // Every thread gets at least one full chunk of rows (fewer threads for small n).
-  const int threads = static_cast<int>(std::clamp<std::size_t>(n / chunk_rows(d, sizeof(T)), 1, max_threads));
+  const double multiply_adds = static_cast<double>(n) * static_cast<double>(d) * static_cast<double>(d + 1) / 2;
+  const int threads = static_cast<int>(std::clamp<double>(multiply_adds / kMinMultiplyAddsPerThread, 1, max_threads));
   std::vector<Partial<T>> partials(static_cast<std::size_t>(threads));
   for (Partial<T>& p : partials) {
     p.sum_x.assign(d, 0.0);

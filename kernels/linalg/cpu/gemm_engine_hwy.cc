@@ -102,11 +102,12 @@ HWY_INLINE void StoreRow(D d, const TileOut<T>& out, std::size_t r, V v0, V v1) 
 #define CSC_GEMM_TILE_ROWS(X) \
   X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13)
 
-// The micro-kernel: a (kc x kMR packed sliver of A, one value per row per k) times b (kc x NR packed
-// panel of B), accumulated in registers, then stored through `out`.
+// The micro-kernel: for p < kc, the kMR values a[p * a_step + r] (a sliver of A) times the NR values
+// b[p * b_step + j] (a panel of B, vector-aligned), accumulated in registers, then stored through `out`.
+// Packed operands step by kMR and NR; accumulate_gram_rows reads rows of unpacked data (step ld).
 template <class D, class T = hn::TFromD<D>>
-HWY_INLINE void MicroKernel(D d, std::size_t kc, const T* HWY_RESTRICT a, const T* HWY_RESTRICT b,
-                            const TileOut<T>& out) {
+HWY_INLINE void MicroKernel(D d, std::size_t kc, const T* HWY_RESTRICT a, std::size_t a_step, const T* HWY_RESTRICT b,
+                            std::size_t b_step, const TileOut<T>& out) {
   static_assert(kMR <= 14, "CSC_GEMM_TILE_ROWS lists 14 rows");
   using V = hn::Vec<D>;
   const std::size_t N = hn::Lanes(d);
@@ -131,8 +132,8 @@ HWY_INLINE void MicroKernel(D d, std::size_t kc, const T* HWY_RESTRICT a, const 
   }
     CSC_GEMM_TILE_ROWS(CSC_GEMM_FMA)
 #undef CSC_GEMM_FMA
-    a += kMR;
-    b += kNV * N;
+    a += a_step;
+    b += b_step;
   }
 #define CSC_GEMM_STORE(r) \
   if constexpr (r < kMR) StoreRow(d, out, r, c##r##_0, c##r##_1);
@@ -297,7 +298,7 @@ void RunRegion(D d, const GemmProblem<T>& pr, const Region& rg, const Blocking& 
             // is a padded scratch that takes whole tiles anywhere.
             const bool direct = pr.c_takes_whole_tiles || (mv == kMR && nv == NR && TileInside(pr.mask, i, j, mv, nv));
             out.c = pr.c + i * pr.ldc + j;
-            MicroKernel(d, kc, a_sliver, b_panel, direct ? out : raw);
+            MicroKernel(d, kc, a_sliver, kMR, b_panel, NR, direct ? out : raw);
             if (!direct) {
               MergeEdgeTile(d, pr, out, epilogue, tile, i, j, mv, nv);
             } else if (epilogue) {
@@ -307,6 +308,24 @@ void RunRegion(D d, const GemmProblem<T>& pr, const Region& rg, const Blocking& 
           }
         }
       }
+    }
+  }
+}
+
+// C += YᵀY over `rows` rows of Y (row-major, leading dimension ld) on every register tile of C that
+// touches the lower triangle of the leading dim x dim block, reading Y in place: tile (i, j) takes
+// the kMR values of each row from column i as its A sliver and the NR values from column j as its B
+// panel. The caller pads (gram_rows_layout): ld covers whole slivers and panels and keeps rows
+// vector-aligned, C has whole tiles everywhere.
+template <class D, class T = hn::TFromD<D>>
+void AccumulateGramRows(D d, const T* HWY_RESTRICT y, std::size_t rows, std::size_t dim, std::size_t ld,
+                        T* HWY_RESTRICT c, std::size_t ldc) {
+  const std::size_t NR = kNV * hn::Lanes(d);
+  TileOut<T> out{nullptr, ldc, T(1), T(1), true};
+  for (std::size_t j = 0; j < dim; j += NR) {
+    for (std::size_t i = j / kMR * kMR; i < dim; i += kMR) {
+      out.c = c + i * ldc + j;
+      MicroKernel(d, rows, y + i, ld, y + j, ld, out);
     }
   }
 }
@@ -355,6 +374,14 @@ void ScaleOnlyF32(const GemmProblem<float>& pr) { ScaleOnly(hn::ScalableTag<floa
 void ScaleOnlyF64(const GemmProblem<double>& pr) { ScaleOnly(hn::ScalableTag<double>(), pr); }
 void SmallGemmF32(const GemmProblem<float>& pr) { SmallGemm(hn::ScalableTag<float>(), pr); }
 void SmallGemmF64(const GemmProblem<double>& pr) { SmallGemm(hn::ScalableTag<double>(), pr); }
+void AccumulateGramRowsF32(const float* y, std::size_t rows, std::size_t dim, std::size_t ld, float* c,
+                           std::size_t ldc) {
+  AccumulateGramRows(hn::ScalableTag<float>(), y, rows, dim, ld, c, ldc);
+}
+void AccumulateGramRowsF64(const double* y, std::size_t rows, std::size_t dim, std::size_t ld, double* c,
+                           std::size_t ldc) {
+  AccumulateGramRows(hn::ScalableTag<double>(), y, rows, dim, ld, c, ldc);
+}
 
 }  // namespace csc::linalg::cpu::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
@@ -369,6 +396,8 @@ HWY_EXPORT(ScaleOnlyF32);
 HWY_EXPORT(ScaleOnlyF64);
 HWY_EXPORT(SmallGemmF32);
 HWY_EXPORT(SmallGemmF64);
+HWY_EXPORT(AccumulateGramRowsF32);
+HWY_EXPORT(AccumulateGramRowsF64);
 
 template <>
 TileShape tile_shape<float>() { return HWY_DYNAMIC_DISPATCH(TileShapeF32)(); }
@@ -384,6 +413,14 @@ void scale_only(const GemmProblem<float>& pr) { HWY_DYNAMIC_DISPATCH(ScaleOnlyF3
 void scale_only(const GemmProblem<double>& pr) { HWY_DYNAMIC_DISPATCH(ScaleOnlyF64)(pr); }
 void small_gemm(const GemmProblem<float>& pr) { HWY_DYNAMIC_DISPATCH(SmallGemmF32)(pr); }
 void small_gemm(const GemmProblem<double>& pr) { HWY_DYNAMIC_DISPATCH(SmallGemmF64)(pr); }
+void accumulate_gram_rows(const float* y, std::size_t rows, std::size_t dim, std::size_t ld, float* c,
+                          std::size_t ldc) {
+  HWY_DYNAMIC_DISPATCH(AccumulateGramRowsF32)(y, rows, dim, ld, c, ldc);
+}
+void accumulate_gram_rows(const double* y, std::size_t rows, std::size_t dim, std::size_t ld, double* c,
+                          std::size_t ldc) {
+  HWY_DYNAMIC_DISPATCH(AccumulateGramRowsF64)(y, rows, dim, ld, c, ldc);
+}
 
 }  // namespace csc::linalg::cpu
 #endif  // HWY_ONCE

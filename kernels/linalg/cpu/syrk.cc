@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -156,7 +157,35 @@ void symmetrize_checked(Triangle filled, std::size_t n, T* c, std::size_t ldc) {
         }
 }
 
+template <class T>
+void accumulate_gram_rows_checked(const T* y, std::size_t rows, std::size_t dim, T* c) {
+  if (rows == 0 || dim == 0) return;
+  const GramRowsLayout layout = gram_rows_layout<T>(dim);
+  if (y == nullptr || c == nullptr) throw std::invalid_argument("accumulate_gram_rows: null buffer");
+  if (reinterpret_cast<std::uintptr_t>(y) % layout.align != 0)
+    throw std::invalid_argument("accumulate_gram_rows: Y is not aligned to " + std::to_string(layout.align) + " bytes");
+  cpu::accumulate_gram_rows(y, rows, dim, layout.ld, c, layout.ldc);
+}
+
 }  // namespace
+
+template <class T>
+GramRowsLayout gram_rows_layout(std::size_t dim) {
+  const cpu::TileShape tile = cpu::tile_shape<T>();
+  const std::size_t lanes = tile.nr / 2;  // the micro-tile is two vectors wide
+  // A slivers reach round_up(dim, mr), B panels round_up(dim, nr); rows start on vector boundaries.
+  const std::size_t ld = round_up(std::max(round_up(dim, tile.mr), round_up(dim, tile.nr)), lanes);
+  return GramRowsLayout{ld, round_up(dim, tile.mr), round_up(dim, tile.nr), std::min<std::size_t>(lanes * sizeof(T), 64)};
+}
+template GramRowsLayout gram_rows_layout<float>(std::size_t);
+template GramRowsLayout gram_rows_layout<double>(std::size_t);
+
+void accumulate_gram_rows(const float* y, std::size_t rows, std::size_t dim, float* c) {
+  accumulate_gram_rows_checked(y, rows, dim, c);
+}
+void accumulate_gram_rows(const double* y, std::size_t rows, std::size_t dim, double* c) {
+  accumulate_gram_rows_checked(y, rows, dim, c);
+}
 
 void syrk(Triangle tri, Op op, std::size_t n, std::size_t k, float alpha, const float* x, std::size_t ldx,
           float beta, float* c, std::size_t ldc) {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <random>
 #include <stdexcept>
@@ -210,3 +211,65 @@ TEST_CASE_TEMPLATE("symmetrize copies the filled triangle onto the other", T, fl
 }
 
 }  // namespace
+
+// accumulate_gram_rows: C += YᵀY on the lower triangle, Y read in place from a padded buffer whose
+// padding columns hold NaN (they may hold anything: only scratch entries of C see them).
+template <class T>
+void check_gram_rows(std::size_t rows, std::size_t dim, std::mt19937& rng) {
+  CAPTURE(rows);
+  CAPTURE(dim);
+  const csc::linalg::GramRowsLayout layout = csc::linalg::gram_rows_layout<T>(dim);
+  REQUIRE(layout.ld >= dim);
+  REQUIRE(layout.ldc >= dim);
+  REQUIRE(layout.c_rows >= dim);
+  REQUIRE(layout.ld * sizeof(T) % layout.align == 0);
+  std::uniform_real_distribution<double> uniform(-1, 1);
+  // The buffer is over-allocated so that an aligned start can be picked inside it.
+  std::vector<T> storage(rows * layout.ld + layout.align / sizeof(T));
+  T* y = storage.data();
+  while (reinterpret_cast<std::uintptr_t>(y) % layout.align != 0) ++y;
+  for (std::size_t p = 0; p < rows; ++p)
+    for (std::size_t j = 0; j < layout.ld; ++j)
+      y[p * layout.ld + j] = j < dim ? static_cast<T>(uniform(rng)) : std::numeric_limits<T>::quiet_NaN();
+  std::vector<T> c(layout.c_rows * layout.ldc), c0(c.size());
+  for (std::size_t i = 0; i < c.size(); ++i) c0[i] = c[i] = static_cast<T>(uniform(rng));
+  // Two calls: the second one adds to what the first left.
+  const std::size_t half = rows / 2;
+  csc::linalg::accumulate_gram_rows(y, half, dim, c.data());
+  csc::linalg::accumulate_gram_rows(y + half * layout.ld, rows - half, dim, c.data());
+  const long double eps = std::numeric_limits<T>::epsilon();
+  std::size_t failures = 0;
+  for (std::size_t i = 0; i < dim; ++i)
+    for (std::size_t j = 0; j <= i; ++j) {
+      long double sum = c0[i * layout.ldc + j], sum_abs = std::fabs(sum);
+      for (std::size_t p = 0; p < rows; ++p) {
+        const long double prod = static_cast<long double>(y[p * layout.ld + i]) * y[p * layout.ld + j];
+        sum += prod;
+        sum_abs += std::fabs(prod);
+      }
+      const T got = c[i * layout.ldc + j];
+      failures += !std::isfinite(static_cast<double>(got)) || std::fabs(got - sum) > 2 * (rows + 4) * eps * sum_abs;
+    }
+  CHECK(failures == 0);
+}
+
+TEST_CASE_TEMPLATE("accumulate_gram_rows adds YᵀY on the lower triangle for every order", T, float, double) {
+  csc::test::for_each_simd_target([] {
+    std::mt19937 rng(17);
+    for (std::size_t dim : {1, 2, 13, 14, 15, 16, 31, 32, 33, 64, 100, 129})
+      for (std::size_t rows : {1, 2, 9, 300}) check_gram_rows<T>(rows, dim, rng);
+  });
+}
+
+TEST_CASE("accumulate_gram_rows rejects misaligned and null buffers") {
+  const csc::linalg::GramRowsLayout layout = csc::linalg::gram_rows_layout<float>(20);
+  std::vector<float> c(layout.c_rows * layout.ldc);
+  std::vector<float> storage(4 * layout.ld + 64);
+  float* y = storage.data();
+  while (reinterpret_cast<std::uintptr_t>(y) % layout.align != 0) ++y;
+  CHECK_NOTHROW(csc::linalg::accumulate_gram_rows(y, 4, 20, c.data()));
+  if (layout.align > sizeof(float)) CHECK_THROWS_AS(csc::linalg::accumulate_gram_rows(y + 1, 3, 20, c.data()), std::invalid_argument);
+  CHECK_THROWS_AS(csc::linalg::accumulate_gram_rows(static_cast<const float*>(nullptr), 4, 20, c.data()), std::invalid_argument);
+  CHECK_THROWS_AS(csc::linalg::accumulate_gram_rows(y, 4, 20, static_cast<float*>(nullptr)), std::invalid_argument);
+  CHECK_NOTHROW(csc::linalg::accumulate_gram_rows(static_cast<const float*>(nullptr), 0, 20, static_cast<float*>(nullptr)));
+}
