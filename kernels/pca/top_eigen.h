@@ -1,5 +1,5 @@
 // The largest eigenpairs of a symmetric positive semi-definite matrix (a Gram or covariance matrix):
-// Eigen's dense solver for small matrices, block subspace iteration on our GEMM for large ones.
+// a dense solver for small matrices, block subspace iteration on our GEMM for large ones.
 #pragma once
 
 #include <cstddef>
@@ -16,10 +16,13 @@ struct EigenPairs {
 };
 
 // The k largest eigenpairs of the dim×dim symmetric matrix m (row-major, both triangles filled).
-// Dense (Eigen's SelfAdjointEigenSolver, O(dim^3) at SSE2 speed) when dim is small or k is a large
-// part of dim; otherwise block subspace iteration with Rayleigh–Ritz (Rutishauser; Saad, Numerical
-// Methods for Large Eigenvalue Problems, ch. 5) on a block of l = min(dim, max(2k, k + 16)) vectors
-// until every wanted residual |M x - θ x| is below 1e-12 θ_1 (dense solver after 1000 iterations).
+// Dense when dim is small or k is a large part of dim: Eigen's tridiagonalisation (4/3 dim^3 flops at
+// SSE2 speed) and tridiagonal QR for the eigenvalues, inverse iteration for the k vectors. Otherwise
+// block subspace iteration with Rayleigh–Ritz (Rutishauser; Saad, Numerical Methods for Large
+// Eigenvalue Problems, ch. 5) on a block of l = min(dim, max(2k, k + 16)) vectors until every wanted
+// residual |M x - θ x| is below 1e-12 θ_1; when the gap after the k-th eigenvalue is small (a flat
+// noise floor) that can take hundreds of iterations, so once the iterations have cost about what the
+// dense solver would, the dense solver finishes the job.
 // Throws std::invalid_argument on k == 0 or k > dim.
 EigenPairs top_eigenpairs(const double* m, std::size_t dim, std::size_t k, std::uint64_t seed);
 

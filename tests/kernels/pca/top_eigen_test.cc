@@ -1,7 +1,9 @@
 // top_eigenpairs against matrices built from known eigenpairs (dense and subspace-iteration paths).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 #include <stdexcept>
 #include <vector>
 
@@ -82,4 +84,31 @@ TEST_CASE("top_eigenpairs rejects k == 0 and k > dim") {
   const std::vector<double> m{2.0, 0.0, 0.0, 1.0};
   CHECK_THROWS_AS(csc::pca::top_eigenpairs(m.data(), 2, 0, 1), std::invalid_argument);
   CHECK_THROWS_AS(csc::pca::top_eigenpairs(m.data(), 2, 3, 1), std::invalid_argument);
+}
+
+TEST_CASE("top_eigenpairs: a flat spectrum after the k-th value ends in the dense solver, still exact") {
+  // 30 clear values, then 570 within 2 % of each other: subspace iteration converges at the rate
+  // λ_{l+1}/λ_k ~ 0.99 and gives way to the dense solver after its budget of iterations.
+  const std::size_t dim = 600, k = 40;
+  std::vector<double> lambda(dim);
+  for (std::size_t r = 0; r < dim; ++r)
+    lambda[(7 * r) % dim] = r < 30 ? 1000.0 * std::pow(0.8, static_cast<double>(r)) : 1.0 - 0.02 * static_cast<double>(r) / dim;
+  std::vector<double> sorted = lambda;
+  std::sort(sorted.rbegin(), sorted.rend());
+  const std::vector<double> m = build(lambda);
+  const auto pairs = csc::pca::top_eigenpairs(m.data(), dim, k, 3);
+  CAPTURE(pairs.method);
+  CHECK(pairs.method.find("would not converge") != std::string::npos);
+  for (std::size_t i = 0; i < k; ++i) {
+    CAPTURE(i);
+    CHECK(pairs.values[i] == doctest::Approx(sorted[i]).epsilon(1e-12));
+    // Residual |M v - λ v| small against |M| (vectors of the flat part are only defined up to rotation).
+    double residual = 0;
+    for (std::size_t a = 0; a < dim; ++a) {
+      double mv = 0;
+      for (std::size_t b = 0; b < dim; ++b) mv += m[a * dim + b] * pairs.vectors[i * dim + b];
+      residual += std::pow(mv - pairs.values[i] * pairs.vectors[i * dim + a], 2);
+    }
+    CHECK(std::sqrt(residual) < 1e-9 * sorted[0]);
+  }
 }
