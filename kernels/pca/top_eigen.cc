@@ -29,23 +29,19 @@ constexpr double kIterationFlopsPerDenseFlop = 6.0;
 constexpr int kMinIterations = 8;
 constexpr int kRateWindow = 3;  // iterations over which the residual's rate of decrease is measured
 
-// All eigenvalues from Eigen's tridiagonal QR, eigenvectors for the k largest only (inverse
-// iteration on the tridiagonal matrix, then its Householder reflections); Eigen's full solver,
-// which computes every eigenvector, if inverse iteration fails.
+// Eigen's tridiagonalisation, then the k largest eigenvalues by bisection and their eigenvectors by
+// inverse iteration on the tridiagonal matrix, mapped back by its Householder reflections; Eigen's
+// full solver, which computes every eigenpair, if inverse iteration fails.
 EigenPairs dense(const double* m, std::size_t dim, std::size_t k, std::uint64_t seed) {
   const Eigen::MatrixXd a = Eigen::Map<const RowMatrix>(m, static_cast<Eigen::Index>(dim), static_cast<Eigen::Index>(dim));
   const Eigen::Tridiagonalization<Eigen::MatrixXd> tri(a);  // reads the lower triangle
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver;
-  solver.computeFromTridiagonal(tri.diagonal(), tri.subDiagonal(), Eigen::EigenvaluesOnly);
-  if (solver.info() != Eigen::Success) throw std::runtime_error("symmetric eigensolver did not converge");
+  const Eigen::VectorXd diag_vector = tri.diagonal(), off_vector = tri.subDiagonal();
+  const std::vector<double> diag(diag_vector.data(), diag_vector.data() + diag_vector.size());
+  const std::vector<double> off(off_vector.data(), off_vector.data() + off_vector.size());
   EigenPairs out;
-  out.values.resize(k);
-  for (std::size_t i = 0; i < k; ++i) out.values[i] = solver.eigenvalues()(static_cast<Eigen::Index>(dim - 1 - i));
-  const Eigen::VectorXd diag = tri.diagonal(), off = tri.subDiagonal();
+  out.values = tridiagonal_top_eigenvalues(diag, off, k);
   try {
-    const std::vector<double> z = tridiagonal_eigenvectors(std::vector<double>(diag.data(), diag.data() + diag.size()),
-                                                           std::vector<double>(off.data(), off.data() + off.size()),
-                                                           out.values, seed);
+    const std::vector<double> z = tridiagonal_eigenvectors(diag, off, out.values, seed);
     const Eigen::MatrixXd v =
         tri.matrixQ() * Eigen::Map<const RowMatrix>(z.data(), static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(dim)).transpose();
     out.vectors.resize(k * dim);

@@ -17,7 +17,7 @@ struct EigenPairs {
 
 // The k largest eigenpairs of the dim×dim symmetric matrix m (row-major, both triangles filled).
 // Dense when dim is small or k is a large part of dim: Eigen's tridiagonalisation (4/3 dim^3 flops at
-// SSE2 speed) and tridiagonal QR for the eigenvalues, inverse iteration for the k vectors. Otherwise
+// SSE2 speed), then bisection for the k eigenvalues and inverse iteration for their vectors. Otherwise
 // block subspace iteration with Rayleigh–Ritz (Rutishauser; Saad, Numerical Methods for Large
 // Eigenvalue Problems, ch. 5) on a block of l = min(dim, max(2k, k + 16)) vectors until every wanted
 // residual |M x - θ x| is below 1e-12 θ_1; when the gap after the k-th eigenvalue is small (a flat

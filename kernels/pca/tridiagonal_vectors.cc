@@ -1,5 +1,5 @@
-// Inverse iteration on T - λI with a pivoted LU factorisation (as dlagtf/dlagts) and clustered
-// re-orthogonalisation (as dstein).
+// Bisection with Sturm counts (as LAPACK's dstebz) for the eigenvalues; inverse iteration on T - λI
+// with a pivoted LU factorisation (as dlagtf/dlagts) and clustered re-orthogonalisation (as dstein).
 #include "kernels/pca/tridiagonal_vectors.h"
 
 #include <algorithm>
@@ -81,6 +81,60 @@ double norm(const std::vector<double>& x) {
 }
 
 }  // namespace
+
+std::vector<double> tridiagonal_top_eigenvalues(const std::vector<double>& diag, const std::vector<double>& off,
+                                                std::size_t k) {
+  const std::size_t n = diag.size();
+  if (n == 0 || off.size() + 1 != n || k > n)
+    throw std::invalid_argument("tridiagonal_top_eigenvalues: need n >= 1, n - 1 off-diagonals and k <= n");
+  // Gershgorin bounds hold every eigenvalue.
+  double lo = INFINITY, hi = -INFINITY, largest_off = 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double r = (i > 0 ? std::abs(off[i - 1]) : 0.0) + (i + 1 < n ? std::abs(off[i]) : 0.0);
+    lo = std::min(lo, diag[i] - r);
+    hi = std::max(hi, diag[i] + r);
+    if (i + 1 < n) largest_off = std::max(largest_off, off[i] * off[i]);
+  }
+  const double eps = std::numeric_limits<double>::epsilon();
+  const double pivmin = std::numeric_limits<double>::min() * largest_off;
+  // Absolute accuracy 2 eps max|λ|: what the reduction to tridiagonal form leaves anyway.
+  const double tolerance = 2 * eps * std::max(std::abs(lo), std::abs(hi)) + pivmin;
+  // All k bisections advance together: the Sturm count's division chain runs k independent
+  // recurrences side by side instead of one latency-bound chain at a time.
+  std::vector<double> a(k, lo), b(k, hi), mid(k), q(k);
+  std::vector<std::size_t> below(k);
+  for (int step = 0; step < 200; ++step) {
+    bool open = false;
+    for (std::size_t j = 0; j < k; ++j) {
+      mid[j] = 0.5 * (a[j] + b[j]);
+      open = open || b[j] - a[j] > tolerance;
+    }
+    if (!open) break;
+    // below[j]: eigenvalues under mid[j], the negative pivots of the LDLᵀ factorisation of T - mid I
+    // (Sturm count); a pivot closer to zero than pivmin counts as -pivmin (as LAPACK's dstebz).
+    std::fill(below.begin(), below.end(), 0);
+    std::fill(q.begin(), q.end(), 1.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double off2 = i > 0 ? off[i - 1] * off[i - 1] : 0.0;
+      for (std::size_t j = 0; j < k; ++j) {
+        double p = diag[i] - mid[j] - off2 / q[j];
+        p = std::abs(p) < pivmin ? -pivmin : p;
+        q[j] = p;
+        below[j] += p < 0;
+      }
+    }
+    // The j-th largest eigenvalue has n - 1 - j others below it.
+    for (std::size_t j = 0; j < k; ++j) {
+      if (below[j] <= n - 1 - j)
+        a[j] = mid[j];
+      else
+        b[j] = mid[j];
+    }
+  }
+  std::vector<double> values(k);
+  for (std::size_t j = 0; j < k; ++j) values[j] = 0.5 * (a[j] + b[j]);
+  return values;
+}
 
 std::vector<double> tridiagonal_eigenvectors(const std::vector<double>& diag, const std::vector<double>& off,
                                              const std::vector<double>& values, std::uint64_t seed) {

@@ -72,3 +72,23 @@ TEST_CASE("tridiagonal_eigenvectors: the zero matrix and bad sizes") {
   CHECK_THROWS_AS(csc::pca::tridiagonal_eigenvectors({1, 2}, {}, {1}, 1), std::invalid_argument);
   CHECK_THROWS_AS(csc::pca::tridiagonal_eigenvectors({}, {}, {}, 1), std::invalid_argument);
 }
+
+TEST_CASE("tridiagonal_top_eigenvalues: closed forms, multiplicities, zero matrix, bad sizes") {
+  for (std::size_t n : {1u, 2u, 7u, 300u}) {
+    CAPTURE(n);
+    const std::vector<double> diag(n, 2.0), off(n - 1, -1.0);
+    const auto values = csc::pca::tridiagonal_top_eigenvalues(diag, off, n);
+    REQUIRE(values.size() == n);
+    for (std::size_t r = 0; r < n; ++r) {
+      const double exact = 2.0 - 2.0 * std::cos(static_cast<double>(n - r) * M_PI / static_cast<double>(n + 1));
+      CHECK(std::abs(values[r] - exact) < 1e-14);
+    }
+  }
+  // Three copies of [[2, 1], [1, 2]] and a large offset: 1e6 + {3, 3, 3, 1, 1, 1}.
+  const std::vector<double> block_diag(6, 1e6 + 2.0), block_off{1, 0, 1, 0, 1};
+  const auto values = csc::pca::tridiagonal_top_eigenvalues(block_diag, block_off, 6);
+  for (std::size_t r = 0; r < 6; ++r) CHECK(values[r] == doctest::Approx(1e6 + (r < 3 ? 3.0 : 1.0)).epsilon(1e-15));
+  CHECK(csc::pca::tridiagonal_top_eigenvalues({0, 0, 0}, {0, 0}, 2) == std::vector<double>{0, 0});
+  CHECK_THROWS_AS(csc::pca::tridiagonal_top_eigenvalues({1, 2}, {1}, 3), std::invalid_argument);
+  CHECK_THROWS_AS(csc::pca::tridiagonal_top_eigenvalues({1, 2}, {}, 1), std::invalid_argument);
+}
