@@ -18,11 +18,12 @@ namespace csc::pca {
 
 namespace {
 
-// Rows per chunk: the centred chunk stays in L2 (about 256 KiB of padded rows) while the Gram
-// accumulation sweeps it once per panel of columns; at least 64 rows, so that each register tile's
-// accumulation is long enough to repay loading and storing its part of C.
+// Rows per chunk: the centred chunk stays in L2 (about 96 KiB of padded rows, under glibc's mmap
+// threshold: fresh mmapped pages cost ~3 µs each to fault in on the VMs measured, a tenth of the
+// digits' fit) while the Gram accumulation sweeps it once per panel of columns; at least 64 rows,
+// so that each register tile's accumulation is long enough to repay loading and storing its part of C.
 std::size_t chunk_rows(std::size_t padded_width, std::size_t element) {
-  return std::clamp<std::size_t>((std::size_t{256} << 10) / (std::max<std::size_t>(padded_width, 1) * element), 64, 1024);
+  return std::clamp<std::size_t>((std::size_t{96} << 10) / (std::max<std::size_t>(padded_width, 1) * element), 64, 1024);
 }
 // Float partial Gram matrices are flushed to double after this many rows.
 constexpr std::size_t kFloatFlushRows = 8192;

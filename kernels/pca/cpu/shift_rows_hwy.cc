@@ -75,9 +75,32 @@ void ShiftRowsImpl(const T* HWY_RESTRICT x, std::size_t rows, std::size_t d, std
       store_sums(a, j);
       store_sums(b, j + lanes);
     }
+    for (; j + lanes <= d; j += lanes) {
+      ColumnLanes a(dd, dt, min + j, max + j, shift + j);
+      for (std::size_t i = r0; i < r1; ++i) hn::StoreU(a.Add(dd, hn::LoadU(dt, x + i * ld + j)), dt, out + i * out_ld + j);
+      store_sums(a, j);
+    }
+    if (j < d && d >= lanes) {
+      // The last columns: the vector ending at column d, overlapping columns already done. Extremes
+      // and the shifted copy are idempotent there; the sums take zeros in the overlapping lanes.
+      const std::size_t last = d - lanes;
+      const auto fresh = hn::Not(hn::FirstN(dt, j - last));
+      ColumnLanes c(dd, dt, min + last, max + last, shift + last);
+      for (std::size_t i = r0; i < r1; ++i) {
+        const auto v = hn::LoadU(dt, x + i * ld + last);
+        const auto y = hn::Sub(v, c.shift);
+        hn::StoreU(y, dt, out + i * out_ld + last);
+        c.low = hn::Min(c.low, v);
+        c.high = hn::Max(c.high, v);
+        c.sum_x = hn::Add(c.sum_x, AsDouble(dd, hn::IfThenElseZero(fresh, v)));
+        c.sum_y = hn::Add(c.sum_y, AsDouble(dd, hn::IfThenElseZero(fresh, y)));
+      }
+      store_sums(c, last);
+      j = d;
+    }
     for (; j < d; j += lanes) {
-      // The last columns, one whole or partial vector: partial rows go through a stack buffer (the
-      // lanes past d hold zeros that nobody stores).
+      // Fewer columns than one vector: rows go through a stack buffer (the lanes past d hold zeros
+      // that nobody stores).
       const std::size_t count = std::min(lanes, d - j);
       HWY_ALIGN T lo[hn::MaxLanes(dt)] = {}, hi[hn::MaxLanes(dt)] = {}, sh[hn::MaxLanes(dt)] = {};
       HWY_ALIGN T row[hn::MaxLanes(dt)] = {};
