@@ -29,18 +29,22 @@ void symmetrize(Triangle filled, std::size_t n, double* c, std::size_t ldc);
 // panels; this reads the block where it lies. The buffers must follow gram_rows_layout<T>(dim), which
 // depends on the SIMD target chosen at run time.
 struct GramRowsLayout {
-  std::size_t ld;      // row stride of Y in elements: >= dim, covers whole register tiles
-  std::size_t c_rows;  // rows of C
-  std::size_t ldc;     // row stride of C in elements
-  std::size_t align;   // bytes: Y must start on this boundary (ld keeps every row on it)
+  std::size_t ld;       // row stride of Y in elements: >= dim, covers whole register tiles
+  std::size_t y_front;  // elements before Y's first row that are read (allocate them, any finite values)
+  std::size_t c_rows;   // rows of C
+  std::size_t ldc;      // row stride of C in elements
+  std::size_t c_shift;  // Gram entry (i, j) is C's element (i + c_shift) * ldc + j
+  std::size_t align;    // bytes: Y's first row must start on this boundary (ld keeps every row on it)
 };
 template <class T>
 GramRowsLayout gram_rows_layout(std::size_t dim);
 
 // C (layout.c_rows x layout.ldc) += YᵀY, Y being `rows` rows of layout.ld elements holding dim values
-// each (row-major). Only C's entries (i, j) with j <= i < dim are the Gram matrix; the others are
-// scratch, and so are Y's padding columns [dim, ld), which may hold anything. One thread. Throws
-// std::invalid_argument on a null or misaligned pointer.
+// each (row-major), preceded by layout.y_front readable elements. Only the entries (i, j) with
+// j <= i < dim, stored at (i + layout.c_shift) * ldc + j, are the Gram matrix; the others are
+// scratch, and so are Y's padding columns [dim, ld) and front margin: they may hold anything (keep
+// them zero all the same: denormals would slow the products). One thread. Throws std::invalid_argument on a
+// null or misaligned pointer.
 void accumulate_gram_rows(const float* y, std::size_t rows, std::size_t dim, float* c);
 void accumulate_gram_rows(const double* y, std::size_t rows, std::size_t dim, double* c);
 

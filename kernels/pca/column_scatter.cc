@@ -45,27 +45,29 @@ void accumulate_range(const T* x, std::size_t begin, std::size_t end, std::size_
                       const std::vector<T>& shift, Partial<T>& p) {
   const linalg::GramRowsLayout layout = linalg::gram_rows_layout<T>(d);
   const std::size_t chunk = std::min(chunk_rows(layout.ld, sizeof(T)), end - begin);
-  // Padding columns stay zero (shift_rows writes d per row); C's padding is scratch.
-  hwy::AlignedFreeUniquePtr<T[]> centred = hwy::AllocateAligned<T>(chunk * layout.ld);
+  // The front margin and padding columns stay zero (shift_rows writes d per row); C's padding is scratch.
+  hwy::AlignedFreeUniquePtr<T[]> buffer = hwy::AllocateAligned<T>(layout.y_front + chunk * layout.ld);
   hwy::AlignedFreeUniquePtr<T[]> c = hwy::AllocateAligned<T>(layout.c_rows * layout.ldc);
-  if (!centred || !c) throw std::bad_alloc();
-  std::fill_n(centred.get(), chunk * layout.ld, T(0));
+  if (!buffer || !c) throw std::bad_alloc();
+  std::fill_n(buffer.get(), layout.y_front + chunk * layout.ld, T(0));
   std::fill_n(c.get(), layout.c_rows * layout.ldc, T(0));
+  T* const centred = buffer.get() + layout.y_front;
   // Double data sum in C throughout; float data over at most kFloatFlushRows rows, then in double.
   std::size_t pending = 0;  // rows summed in C since the last flush
   auto flush = [&] {
     for (std::size_t i = 0; i < d; ++i)
       for (std::size_t j = 0; j <= i; ++j) {
-        p.gram[i * d + j] += static_cast<double>(c[i * layout.ldc + j]);
-        c[i * layout.ldc + j] = T(0);
+        T& sum = c[(i + layout.c_shift) * layout.ldc + j];
+        p.gram[i * d + j] += static_cast<double>(sum);
+        sum = T(0);
       }
     pending = 0;
   };
   for (std::size_t start = begin; start < end; start += chunk) {
     const std::size_t rows = std::min(chunk, end - start);
-    shift_rows(x + start * ld, rows, d, ld, shift.data(), centred.get(), layout.ld, p.min.data(), p.max.data(),
+    shift_rows(x + start * ld, rows, d, ld, shift.data(), centred, layout.ld, p.min.data(), p.max.data(),
                p.sum_x.data(), p.sum.data());
-    linalg::accumulate_gram_rows(centred.get(), rows, d, c.get());
+    linalg::accumulate_gram_rows(centred, rows, d, c.get());
     pending += rows;
     if (sizeof(T) == 4 && pending >= kFloatFlushRows) flush();
   }

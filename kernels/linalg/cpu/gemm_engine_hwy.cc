@@ -313,19 +313,25 @@ void RunRegion(D d, const GemmProblem<T>& pr, const Region& rg, const Blocking& 
 }
 
 // C += YᵀY over `rows` rows of Y (row-major, leading dimension ld) on every register tile of C that
-// touches the lower triangle of the leading dim x dim block, reading Y in place: tile (i, j) takes
+// touches the lower triangle of the dim x dim Gram matrix, reading Y in place: tile (i, j) takes
 // the kMR values of each row from column i as its A sliver and the NR values from column j as its B
-// panel. The caller pads (gram_rows_layout): ld covers whole slivers and panels and keeps rows
-// vector-aligned, C has whole tiles everywhere.
+// panel. The slivers end at row dim, so the first one starts up to kMR - 1 rows above row 0 (in the
+// lower triangle the short top slivers cost one panel, a short bottom one would cost them all):
+// Y's rows are read from column -shift on and C's storage row r is Gram row r - shift, with shift =
+// round_up(dim, kMR) - dim. The caller pads (gram_rows_layout): a margin before Y, rows covering
+// whole panels and vector-aligned, C with whole tiles everywhere.
 template <class D, class T = hn::TFromD<D>>
 void AccumulateGramRows(D d, const T* HWY_RESTRICT y, std::size_t rows, std::size_t dim, std::size_t ld,
                         T* HWY_RESTRICT c, std::size_t ldc) {
   const std::size_t NR = kNV * hn::Lanes(d);
+  const std::size_t slivers = (dim + kMR - 1) / kMR;
+  const std::size_t shift = slivers * kMR - dim;
   TileOut<T> out{nullptr, ldc, T(1), T(1), true};
-  for (std::size_t j = 0; j < dim; j += NR) {
-    for (std::size_t i = j / kMR * kMR; i < dim; i += kMR) {
-      out.c = c + i * ldc + j;
-      MicroKernel(d, rows, y + i, ld, y + j, ld, out);
+  for (std::size_t s = 0; s < slivers; ++s) {
+    const std::size_t end = (s + 1) * kMR - shift;  // one past the sliver's last Gram row
+    for (std::size_t j = 0; j < end; j += NR) {
+      out.c = c + s * kMR * ldc + j;
+      MicroKernel(d, rows, y + s * kMR - shift, ld, y + j, ld, out);
     }
   }
 }

@@ -173,9 +173,12 @@ template <class T>
 GramRowsLayout gram_rows_layout(std::size_t dim) {
   const cpu::TileShape tile = cpu::tile_shape<T>();
   const std::size_t lanes = tile.nr / 2;  // the micro-tile is two vectors wide
-  // A slivers reach round_up(dim, mr), B panels round_up(dim, nr); rows start on vector boundaries.
-  const std::size_t ld = round_up(std::max(round_up(dim, tile.mr), round_up(dim, tile.nr)), lanes);
-  return GramRowsLayout{ld, round_up(dim, tile.mr), round_up(dim, tile.nr), std::min<std::size_t>(lanes * sizeof(T), 64)};
+  const std::size_t align = std::min<std::size_t>(lanes * sizeof(T), 64);
+  // B panels reach round_up(dim, nr); A slivers end at dim and start up to mr - 1 columns before 0.
+  const std::size_t shift = round_up(dim, tile.mr) - dim;
+  const std::size_t ld = round_up(round_up(dim, tile.nr), lanes);
+  return GramRowsLayout{ld, round_up(shift, align / sizeof(T)), round_up(dim, tile.mr), round_up(dim, tile.nr),
+                        shift, align};
 }
 template GramRowsLayout gram_rows_layout<float>(std::size_t);
 template GramRowsLayout gram_rows_layout<double>(std::size_t);

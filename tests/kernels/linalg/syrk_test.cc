@@ -213,7 +213,7 @@ TEST_CASE_TEMPLATE("symmetrize copies the filled triangle onto the other", T, fl
 }  // namespace
 
 // accumulate_gram_rows: C += YᵀY on the lower triangle, Y read in place from a padded buffer whose
-// padding columns hold NaN (they may hold anything: only scratch entries of C see them).
+// front margin and padding columns hold NaN (they may hold anything: only scratch entries of C see them).
 template <class T>
 void check_gram_rows(std::size_t rows, std::size_t dim, std::mt19937& rng) {
   CAPTURE(rows);
@@ -224,9 +224,13 @@ void check_gram_rows(std::size_t rows, std::size_t dim, std::mt19937& rng) {
   REQUIRE(layout.c_rows >= dim);
   REQUIRE(layout.ld * sizeof(T) % layout.align == 0);
   std::uniform_real_distribution<double> uniform(-1, 1);
-  // The buffer is over-allocated so that an aligned start can be picked inside it.
-  std::vector<T> storage(rows * layout.ld + layout.align / sizeof(T));
-  T* y = storage.data();
+  REQUIRE(layout.y_front * sizeof(T) % layout.align == 0);
+  REQUIRE(layout.c_rows >= dim + layout.c_shift);
+  // The buffer is over-allocated so that an aligned start can be picked inside it; the front margin
+  // holds NaN too.
+  std::vector<T> storage(layout.y_front + rows * layout.ld + layout.align / sizeof(T),
+                         std::numeric_limits<T>::quiet_NaN());
+  T* y = storage.data() + layout.y_front;
   while (reinterpret_cast<std::uintptr_t>(y) % layout.align != 0) ++y;
   for (std::size_t p = 0; p < rows; ++p)
     for (std::size_t j = 0; j < layout.ld; ++j)
@@ -241,13 +245,14 @@ void check_gram_rows(std::size_t rows, std::size_t dim, std::mt19937& rng) {
   std::size_t failures = 0;
   for (std::size_t i = 0; i < dim; ++i)
     for (std::size_t j = 0; j <= i; ++j) {
-      long double sum = c0[i * layout.ldc + j], sum_abs = std::fabs(sum);
+      const std::size_t at = (i + layout.c_shift) * layout.ldc + j;
+      long double sum = c0[at], sum_abs = std::fabs(sum);
       for (std::size_t p = 0; p < rows; ++p) {
         const long double prod = static_cast<long double>(y[p * layout.ld + i]) * y[p * layout.ld + j];
         sum += prod;
         sum_abs += std::fabs(prod);
       }
-      const T got = c[i * layout.ldc + j];
+      const T got = c[at];
       failures += !std::isfinite(static_cast<double>(got)) || std::fabs(got - sum) > 2 * (rows + 4) * eps * sum_abs;
     }
   CHECK(failures == 0);
@@ -264,8 +269,8 @@ TEST_CASE_TEMPLATE("accumulate_gram_rows adds YᵀY on the lower triangle for ev
 TEST_CASE("accumulate_gram_rows rejects misaligned and null buffers") {
   const csc::linalg::GramRowsLayout layout = csc::linalg::gram_rows_layout<float>(20);
   std::vector<float> c(layout.c_rows * layout.ldc);
-  std::vector<float> storage(4 * layout.ld + 64);
-  float* y = storage.data();
+  std::vector<float> storage(layout.y_front + 4 * layout.ld + 64);
+  float* y = storage.data() + layout.y_front;
   while (reinterpret_cast<std::uintptr_t>(y) % layout.align != 0) ++y;
   CHECK_NOTHROW(csc::linalg::accumulate_gram_rows(y, 4, 20, c.data()));
   if (layout.align > sizeof(float)) CHECK_THROWS_AS(csc::linalg::accumulate_gram_rows(y + 1, 3, 20, c.data()), std::invalid_argument);
