@@ -151,6 +151,19 @@ Decomposition randomized_solver(const T* a, std::size_t n, std::size_t d, std::s
   return out;
 }
 
+// A model of n samples x d features carrying the preprocessing; the solver's results come later.
+PcaModel model_from(Preprocessing&& prep, std::size_t n, std::size_t d, const FitOptions& options) {
+  PcaModel model;
+  model.n_samples = n;
+  model.n_features = d;
+  model.center = options.center;
+  model.mean = std::move(prep.mean);
+  model.scale = std::move(prep.scale);
+  model.zero_variance_columns = std::move(prep.zero_variance_columns);
+  model.total_variance = prep.total_variance;
+  return model;
+}
+
 // Shared tail: signs, spectrum, K from the variance target, truncation.
 void finish_model(PcaModel& model, Decomposition&& dec, const FitOptions& options) {
   const std::size_t d = model.n_features;
@@ -196,18 +209,11 @@ PcaModel fit_scatter_impl(std::size_t n, const std::vector<double>& mean, const 
       g[i * d + j] = (scatter[i * d + j] + about_zero) / (prep.scale[i] * prep.scale[j]);
     }
 
-  PcaModel model;
-  model.n_samples = n;
-  model.n_features = d;
-  model.center = options.center;
-  model.mean = std::move(prep.mean);
-  model.scale = std::move(prep.scale);
-  model.zero_variance_columns = std::move(prep.zero_variance_columns);
-  model.total_variance = prep.total_variance;
+  PcaModel model = model_from(std::move(prep), n, d, options);
   model.solver = Solver::gram;
 
   const std::size_t rank_bound = std::min(n, d);
-  const double total_sum_squares = prep.total_variance * static_cast<double>(n - 1);
+  const double total_sum_squares = model.total_variance * static_cast<double>(n - 1);
   EigenPairs pairs = gram_eigenpairs(g, d, std::min(components_wanted(options, rank_bound), d), options, total_sum_squares);
   model.solver_reason = reason + " [" + pairs.method + "]";
   Decomposition dec;
@@ -248,18 +254,10 @@ PcaModel fit_impl(T* x, std::size_t n, std::size_t d, std::size_t ld, const FitO
   apply_preprocessing(x, n, d, ld, prep.mean, prep.scale);
   if (data_preprocessed != nullptr) *data_preprocessed = true;
 
-  PcaModel model;
-  model.n_samples = n;
-  model.n_features = d;
-  model.center = options.center;
-  model.mean = std::move(prep.mean);
-  model.scale = std::move(prep.scale);
-  model.zero_variance_columns = std::move(prep.zero_variance_columns);
-  model.total_variance = prep.total_variance;
-
+  PcaModel model = model_from(std::move(prep), n, d, options);
   model.solver = choice.solver;
   model.gram_of_samples = choice.solver == Solver::gram && choice.gram_of_samples;
-  const double total_sum_squares = prep.total_variance * static_cast<double>(n - 1);
+  const double total_sum_squares = model.total_variance * static_cast<double>(n - 1);
 
   Decomposition dec;
   switch (choice.solver) {
