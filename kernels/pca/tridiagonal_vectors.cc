@@ -102,7 +102,7 @@ std::vector<double> tridiagonal_top_eigenvalues(const std::vector<double>& diag,
   // All k bisections advance together: the Sturm count's division chain runs k independent
   // recurrences side by side instead of one latency-bound chain at a time.
   std::vector<double> a(k, lo), b(k, hi), mid(k), q(k);
-  std::vector<std::size_t> below(k);
+  std::vector<double> below(k);  // a count, kept in double so that the loop below vectorises
   for (int step = 0; step < 200; ++step) {
     bool open = false;
     for (std::size_t j = 0; j < k; ++j) {
@@ -112,7 +112,7 @@ std::vector<double> tridiagonal_top_eigenvalues(const std::vector<double>& diag,
     if (!open) break;
     // below[j]: eigenvalues under mid[j], the negative pivots of the LDLᵀ factorisation of T - mid I
     // (Sturm count); a pivot closer to zero than pivmin counts as -pivmin (as LAPACK's dstebz).
-    std::fill(below.begin(), below.end(), 0);
+    std::fill(below.begin(), below.end(), 0.0);
     std::fill(q.begin(), q.end(), 1.0);
     for (std::size_t i = 0; i < n; ++i) {
       const double off2 = i > 0 ? off[i - 1] * off[i - 1] : 0.0;
@@ -120,12 +120,12 @@ std::vector<double> tridiagonal_top_eigenvalues(const std::vector<double>& diag,
         double p = diag[i] - mid[j] - off2 / q[j];
         p = std::abs(p) < pivmin ? -pivmin : p;
         q[j] = p;
-        below[j] += p < 0;
+        below[j] += p < 0 ? 1.0 : 0.0;
       }
     }
     // The j-th largest eigenvalue has n - 1 - j others below it.
     for (std::size_t j = 0; j < k; ++j) {
-      if (below[j] <= n - 1 - j)
+      if (below[j] <= static_cast<double>(n - 1 - j))
         a[j] = mid[j];
       else
         b[j] = mid[j];
