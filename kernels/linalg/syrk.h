@@ -30,7 +30,7 @@ void symmetrize(Triangle filled, std::size_t n, double* c, std::size_t ldc);
 // depends on the SIMD target chosen at run time.
 struct GramRowsLayout {
   std::size_t ld;       // row stride of Y in elements: >= dim, covers whole register tiles
-  std::size_t y_front;  // elements before Y's first row that are read (allocate them, any finite values)
+  std::size_t y_front;  // elements before Y's first row that are read (allocate them; any values)
   std::size_t c_rows;   // rows of C
   std::size_t ldc;      // row stride of C in elements
   std::size_t c_shift;  // Gram entry (i, j) is C's element (i + c_shift) * ldc + j
@@ -43,8 +43,8 @@ GramRowsLayout gram_rows_layout(std::size_t dim);
 // each (row-major), preceded by layout.y_front readable elements. Only the entries (i, j) with
 // j <= i < dim, stored at (i + layout.c_shift) * ldc + j, are the Gram matrix; the others are
 // scratch, and so are Y's padding columns [dim, ld) and front margin: they may hold anything (keep
-// them zero all the same: denormals would slow the products). One thread. Throws std::invalid_argument on a
-// null or misaligned pointer.
+// them zero all the same: denormals would slow the products). One thread. Throws
+// std::invalid_argument on a null or misaligned pointer.
 void accumulate_gram_rows(const float* y, std::size_t rows, std::size_t dim, float* c);
 void accumulate_gram_rows(const double* y, std::size_t rows, std::size_t dim, double* c);
 

@@ -1,7 +1,8 @@
 // Highway kernel behind kernels/pca/shift_rows.h. Columns map to lanes of double width (float data is
 // loaded half a vector at a time and promoted, so its sums are exact); rows are taken in blocks that
 // fit L1 (at most 64 rows) so the accumulators stay in registers while a block is swept two vectors of
-// columns at a time; the last (partial) vector of columns goes through stack buffers.
+// columns at a time; the last columns take the vector that ends at column d (stack buffers only when
+// d is narrower than one vector).
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/pca/cpu/shift_rows_hwy.cc"
 #include <hwy/foreach_target.h>  // before highway.h
@@ -128,12 +129,12 @@ void ShiftRowsImpl(const T* HWY_RESTRICT x, std::size_t rows, std::size_t d, std
   }
 }
 
-void ShiftRowsF32(const float* x, std::size_t rows, std::size_t d, std::size_t ld, const float* shift, float* out, std::size_t out_ld,
-                  float* min, float* max, double* sum_x, double* sum_y) {
+void ShiftRowsF32(const float* x, std::size_t rows, std::size_t d, std::size_t ld, const float* shift, float* out,
+                  std::size_t out_ld, float* min, float* max, double* sum_x, double* sum_y) {
   ShiftRowsImpl(x, rows, d, ld, shift, out, out_ld, min, max, sum_x, sum_y);
 }
-void ShiftRowsF64(const double* x, std::size_t rows, std::size_t d, std::size_t ld, const double* shift, double* out, std::size_t out_ld,
-                  double* min, double* max, double* sum_x, double* sum_y) {
+void ShiftRowsF64(const double* x, std::size_t rows, std::size_t d, std::size_t ld, const double* shift, double* out,
+                  std::size_t out_ld, double* min, double* max, double* sum_x, double* sum_y) {
   ShiftRowsImpl(x, rows, d, ld, shift, out, out_ld, min, max, sum_x, sum_y);
 }
 
@@ -145,12 +146,12 @@ namespace csc::pca {
 HWY_EXPORT(ShiftRowsF32);
 HWY_EXPORT(ShiftRowsF64);
 
-void shift_rows(const float* x, std::size_t rows, std::size_t d, std::size_t ld, const float* shift, float* out, std::size_t out_ld,
-                float* min, float* max, double* sum_x, double* sum_y) {
+void shift_rows(const float* x, std::size_t rows, std::size_t d, std::size_t ld, const float* shift, float* out,
+                std::size_t out_ld, float* min, float* max, double* sum_x, double* sum_y) {
   HWY_DYNAMIC_DISPATCH(ShiftRowsF32)(x, rows, d, ld, shift, out, out_ld, min, max, sum_x, sum_y);
 }
-void shift_rows(const double* x, std::size_t rows, std::size_t d, std::size_t ld, const double* shift, double* out, std::size_t out_ld,
-                double* min, double* max, double* sum_x, double* sum_y) {
+void shift_rows(const double* x, std::size_t rows, std::size_t d, std::size_t ld, const double* shift, double* out,
+                std::size_t out_ld, double* min, double* max, double* sum_x, double* sum_y) {
   HWY_DYNAMIC_DISPATCH(ShiftRowsF64)(x, rows, d, ld, shift, out, out_ld, min, max, sum_x, sum_y);
 }
 }  // namespace csc::pca
