@@ -10,7 +10,7 @@
 #include "kernels/linalg/gemm.h"
 #include "kernels/linalg/syrk.h"
 #include "kernels/pca/random_normal.h"
-#include "kernels/pca/tridiagonal_vectors.h"
+#include "kernels/pca/tridiagonal_eigen.h"
 
 namespace csc::pca {
 
@@ -23,8 +23,9 @@ constexpr std::size_t kDenseDim = 192;
 constexpr double kTolerance = 1e-12;
 // The dense solver's cost in subspace iterations: it tridiagonalises (4/3 dim^3 flops in Eigen's
 // level-2 sweep, ~8 GFLOP/s at SSE2 here) while an iteration is a dim x dim x l product on our GEMM
-// (~60 GFLOP/s in double) plus small work; measured at dim 1000, l 100: dense 0.25 s, one
-// iteration 6.6 ms. Iterating stops once it has spent what the dense solver would cost.
+// (~60 GFLOP/s in double) plus small work; measured at dim 1000, K 50, l 100: dense ~0.35 s, one
+// iteration 6.6 ms, budget 40 iterations. Iterating stops once it has spent (or, from the
+// residuals' rate of decrease, would spend) what the dense solver costs.
 constexpr double kIterationFlopsPerDenseFlop = 6.0;
 constexpr int kMinIterations = 8;
 constexpr int kRateWindow = 3;  // iterations over which the residual's rate of decrease is measured

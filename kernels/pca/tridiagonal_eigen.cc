@@ -1,6 +1,6 @@
 // Bisection with Sturm counts (as LAPACK's dstebz) for the eigenvalues; inverse iteration on T - λI
 // with a pivoted LU factorisation (as dlagtf/dlagts) and clustered re-orthogonalisation (as dstein).
-#include "kernels/pca/tridiagonal_vectors.h"
+#include "kernels/pca/tridiagonal_eigen.h"
 
 #include <algorithm>
 #include <cmath>

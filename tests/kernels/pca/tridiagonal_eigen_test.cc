@@ -1,5 +1,5 @@
-// tridiagonal_eigenvectors against closed forms: the second-difference matrix, exact multiplicities
-// (a block-diagonal T with equal blocks) and the zero matrix.
+// tridiagonal_top_eigenvalues and tridiagonal_eigenvectors against closed forms: the second-difference
+// matrix, exact multiplicities (a block-diagonal T with equal blocks) and the zero matrix.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "kernels/pca/tridiagonal_vectors.h"
+#include "kernels/pca/tridiagonal_eigen.h"
 
 namespace {
 
