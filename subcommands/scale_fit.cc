@@ -169,9 +169,14 @@ void run_scale_fit(Invocation& inv) {
     auto phase = inv.phase("load");
     data = load_scale_fit_data(o, model, free_parameter_count(model, constraints), inv.seed());
   }
-  if (data.embedded) inv.warn(data.description);
+  // The full description goes on the report's data: line (and input.description); the warning only
+  // makes sure nobody mistakes the synthetic runs for measurements.
+  if (data.embedded)
+    inv.warn("no FILE: fitting synthetic data generated from Hoffmann et al. (2022)'s law, not measurements; "
+             "give a CSV of your own runs to fit them");
   report.input = {{"file", data.embedded ? Json(nullptr) : Json(data.source)},
                   {"embedded", data.embedded},
+                  {"description", data.embedded ? Json(data.description) : Json(nullptr)},
                   {"rows", data.rows},
                   {"points", data.loss.size()},
                   {"dropped", data.dropped_losses.size()},

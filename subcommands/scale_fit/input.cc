@@ -131,7 +131,7 @@ ScaleFitData embedded_data(ScaleModel model, std::uint64_t seed) {
     const SyntheticCurve curve = synthetic_frontier(h, seed, kEmbeddedNoise, reducible);
     data.n = curve.x, data.loss = curve.y;
     data.description = fmt::format(
-        "no FILE: {} points of {} along the compute-optimal frontier of {} (x = C from 1e18 to 1e24 FLOPs), with "
+        "no FILE: {} synthetic points of {} along the compute-optimal frontier of {} (x = C from 1e18 to 1e24 FLOPs), with "
         "1% log-normal noise (seed {}); the true exponent is alpha beta / (alpha + beta) = {:.6g}",
         curve.x.size(), reducible ? "the reducible loss L - E" : "the loss L", law, seed,
         h.alpha * h.beta / (h.alpha + h.beta));

@@ -33,12 +33,17 @@ expect_json '.result.params.E == 1.8172 and .result.params.alpha == 0.3473 and .
              and .params.fix.E == 1.8172 and (.result.predictions | length) == 1
              and (.result.predictions[0].loss > 1.9 and .result.predictions[0].loss < 2.05)' "--fix and --predict"
 
-# The embedded data of each model, with a bootstrap; the warning says the data are synthetic.
+# The embedded data of each model, with a bootstrap; the warning says the data are synthetic, the
+# input says how they were generated, and the text report says it once.
 for model in power power-offset chinchilla; do
   expect_status 0 "$CSC" scale-fit --model "$model" --bootstrap 50 --seed 3 --json
-  expect_json '.input.embedded and (.warnings | map(test("synthetic|no FILE")) | any) and .result.bootstrap.resamples == 50
+  expect_json '.input.embedded and (.input.description | test("synthetic")) and (.warnings | map(test("synthetic")) | any)
+               and .result.bootstrap.resamples == 50
                and (.result.intervals | length) >= 2 and .result.standard_errors_method == "bootstrap"' "embedded $model"
 done
+expect_status 0 "$CSC" scale-fit --model chinchilla
+[ "$(grep -c "IsoFLOP budgets" <<<"$out$err")" = 1 ] || fail "the embedded data's description appears once: $err"
+expect_in "$err" "no FILE: fitting synthetic data" "the short warning"
 # Power-offset on Hoffmann's frontier: the exponent alpha beta / (alpha + beta) = 0.15355 lies in the interval.
 expect_status 0 "$CSC" scale-fit --model power-offset --bootstrap 200 --json
 expect_json '.result.intervals.alpha[0] < 0.15355 and 0.15355 < .result.intervals.alpha[1]' "power-offset interval covers the truth"
