@@ -1,7 +1,8 @@
 // Highway + OpenMP kernels behind kernels/linalg/column_stats.h. Columns map to SIMD lanes; rows are
-// taken in cache-sized blocks, each summarised by a shifted, corrected two-pass (mean, M2) and folded
-// into the running statistics with Chan, Golub & LeVeque's pairwise update, which stays accurate with a
-// large common offset (1e8 + unit spread) where the textbook sum-of-squares formula cancels entirely.
+// taken in cache-sized blocks, swept row by row, each block summarised by a shifted, corrected two-pass
+// (mean, M2) and folded into the running statistics with Chan, Golub & LeVeque's pairwise update, which
+// stays accurate with a large common offset (1e8 + unit spread) where the textbook sum-of-squares
+// formula cancels entirely.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/linalg/cpu/column_stats_hwy.cc"
 #include <hwy/foreach_target.h>  // before highway.h
@@ -25,7 +26,7 @@ constexpr std::size_t kBlockBytes = 1 << 18;
 constexpr std::size_t kMaxBlockRows = 1024;
 // From 2 * kStripCols columns on, threads take strips of columns (no merging needed); below that,
 // fixed chunks of rows.
-constexpr std::size_t kStripCols = 64;
+constexpr std::size_t kStripCols = 512;  // 2-4 KiB of each row; the nine accumulator arrays fill 36 KiB of L1
 constexpr std::size_t kChunkRows = 8192;
 constexpr std::size_t kParallelCells = 1 << 16;
 // Accumulator arrays are padded to a whole number of the widest vector of doubles.
@@ -43,7 +44,8 @@ HWY_INLINE hn::Vec<D> LoadAsDouble(D dd, const float* p, std::size_t count) {
   return hn::PromoteTo(dd, count == hn::Lanes(dd) ? hn::LoadU(df, p) : LoadTail(df, p, count));
 }
 
-// Running statistics of some columns, in padded arrays that full vectors may load and store.
+// Running statistics of some columns, in padded arrays that full vectors may load and store, and the
+// per-block sums of Accumulate (same padding).
 struct Accumulator {
   std::size_t rows = 0;
   double* mean;
@@ -51,9 +53,16 @@ struct Accumulator {
   double* min;        // +inf until a finite value is seen
   double* max;        // -inf until a finite value is seen
   double* nonfinite;  // counts, exact in double
+  double* shift;      // per block: the shift of its sums
+  double* sum;        // per block: sum of x - shift, then the shifted block mean
+  double* m2_block;   // per block: sum of squared deviations from the block mean
+  double* dev_sum;    // per block: sum of those deviations (the two-pass correction)
 };
 
-// Folds rows [0, rows) of the `width` columns starting at x into a fresh accumulator.
+// Folds rows [0, rows) of the `width` columns starting at x into a fresh accumulator. Each block of
+// rows is swept row by row (every row read left to right, so the hardware prefetchers stream it and
+// no load crosses to another page per element), the per-column sums kept in the accumulator's
+// arrays, which stay in L1.
 template <class T>
 void Accumulate(const T* x, std::size_t ld, std::size_t rows, std::size_t width, Accumulator& acc) {
   const hn::ScalableTag<double> dd;
@@ -76,40 +85,49 @@ void Accumulate(const T* x, std::size_t ld, std::size_t rows, std::size_t width,
     const auto weight_b = hn::Set(dd, static_cast<double>(nb) / n);
     const auto weight_ab = hn::Set(dd, static_cast<double>(na) * static_cast<double>(nb) / n);
     const T* block = x + r0 * ld;
+    // Sums run over x - shift with the shift near the column mean (the running mean, or the block's
+    // first row at the start), so with a large common offset they add O(spread) numbers and the
+    // shifted differences are exact.
     for (std::size_t j = 0; j < width; j += lanes) {
       const std::size_t count = std::min(lanes, width - j);
-      // Sums run over x - shift with the shift near the column mean (the running mean, or the block's
-      // first row at the start), so with a large common offset they add O(spread) numbers and the
-      // shifted differences are exact.
-      const auto mean_a = hn::Load(dd, acc.mean + j);
-      const auto shift = na > 0 ? mean_a : LoadAsDouble(dd, block + j, count);
-      // Pass 1: shifted sum, finite min/max and the non-finite count.
-      auto sum = hn::Zero(dd), lo = pos_inf, hi = neg_inf, bad = hn::Zero(dd);
-      for (std::size_t r = 0; r < nb; ++r) {
-        const auto v = LoadAsDouble(dd, block + r * ld + j, count);
+      hn::Store(na > 0 ? hn::Load(dd, acc.mean + j) : LoadAsDouble(dd, block + j, count), dd, acc.shift + j);
+      hn::Store(hn::Zero(dd), dd, acc.sum + j);
+      hn::Store(hn::Zero(dd), dd, acc.m2_block + j);
+      hn::Store(hn::Zero(dd), dd, acc.dev_sum + j);
+    }
+    // Pass 1: shifted sums, finite min/max and the non-finite count.
+    for (std::size_t r = 0; r < nb; ++r) {
+      const T* row = block + r * ld;
+      for (std::size_t j = 0; j < width; j += lanes) {
+        const auto v = LoadAsDouble(dd, row + j, std::min(lanes, width - j));
         const auto finite = hn::IsFinite(v);
-        sum = hn::Add(sum, hn::Sub(v, shift));
-        lo = hn::Min(lo, hn::IfThenElse(finite, v, pos_inf));
-        hi = hn::Max(hi, hn::IfThenElse(finite, v, neg_inf));
-        bad = hn::Add(bad, hn::IfThenZeroElse(finite, one));
+        hn::Store(hn::Add(hn::Load(dd, acc.sum + j), hn::Sub(v, hn::Load(dd, acc.shift + j))), dd, acc.sum + j);
+        hn::Store(hn::Min(hn::Load(dd, acc.min + j), hn::IfThenElse(finite, v, pos_inf)), dd, acc.min + j);
+        hn::Store(hn::Max(hn::Load(dd, acc.max + j), hn::IfThenElse(finite, v, neg_inf)), dd, acc.max + j);
+        hn::Store(hn::Add(hn::Load(dd, acc.nonfinite + j), hn::IfThenZeroElse(finite, one)), dd, acc.nonfinite + j);
       }
-      // Pass 2: squared deviations from the block mean, corrected by the deviations' own sum.
-      const auto shifted_mean_b = hn::Mul(sum, inv_nb);
-      auto m2_b = hn::Zero(dd), dev_sum = hn::Zero(dd);
-      for (std::size_t r = 0; r < nb; ++r) {
-        const auto dev = hn::Sub(hn::Sub(LoadAsDouble(dd, block + r * ld + j, count), shift), shifted_mean_b);
-        m2_b = hn::MulAdd(dev, dev, m2_b);
-        dev_sum = hn::Add(dev_sum, dev);
+    }
+    for (std::size_t j = 0; j < width; j += lanes) hn::Store(hn::Mul(hn::Load(dd, acc.sum + j), inv_nb), dd, acc.sum + j);
+    // Pass 2: squared deviations from the block mean, corrected by the deviations' own sum.
+    for (std::size_t r = 0; r < nb; ++r) {
+      const T* row = block + r * ld;
+      for (std::size_t j = 0; j < width; j += lanes) {
+        const auto v = LoadAsDouble(dd, row + j, std::min(lanes, width - j));
+        const auto dev = hn::Sub(hn::Sub(v, hn::Load(dd, acc.shift + j)), hn::Load(dd, acc.sum + j));
+        hn::Store(hn::MulAdd(dev, dev, hn::Load(dd, acc.m2_block + j)), dd, acc.m2_block + j);
+        hn::Store(hn::Add(hn::Load(dd, acc.dev_sum + j), dev), dd, acc.dev_sum + j);
       }
-      m2_b = hn::NegMulAdd(hn::Mul(dev_sum, dev_sum), inv_nb, m2_b);
-      // Merge with the rows before this block (mean_a is 0 and weight_b 1 for the first block).
-      const auto delta = hn::Add(hn::Sub(shift, mean_a), shifted_mean_b);
+    }
+    // Merge with the rows before this block (mean_a is 0 and weight_b 1 for the first block).
+    for (std::size_t j = 0; j < width; j += lanes) {
+      const auto mean_a = hn::Load(dd, acc.mean + j);
+      const auto shifted_mean_b = hn::Load(dd, acc.sum + j);
+      const auto dev_sum = hn::Load(dd, acc.dev_sum + j);
+      const auto m2_b = hn::NegMulAdd(hn::Mul(dev_sum, dev_sum), inv_nb, hn::Load(dd, acc.m2_block + j));
+      const auto delta = hn::Add(hn::Sub(hn::Load(dd, acc.shift + j), mean_a), shifted_mean_b);
       hn::Store(hn::MulAdd(delta, weight_b, mean_a), dd, acc.mean + j);
       const auto m2 = hn::Add(hn::Load(dd, acc.m2 + j), m2_b);
       hn::Store(hn::MulAdd(hn::Mul(delta, delta), weight_ab, m2), dd, acc.m2 + j);
-      hn::Store(hn::Min(hn::Load(dd, acc.min + j), lo), dd, acc.min + j);
-      hn::Store(hn::Max(hn::Load(dd, acc.max + j), hi), dd, acc.max + j);
-      hn::Store(hn::Add(hn::Load(dd, acc.nonfinite + j), bad), dd, acc.nonfinite + j);
     }
     acc.rows += nb;
   }
@@ -142,11 +160,12 @@ ColumnStats Sized(std::size_t rows, std::size_t cols) {
 struct AccumulatorStorage {
   hwy::AlignedFreeUniquePtr<double[]> data;
   Accumulator acc;
-  explicit AccumulatorStorage(std::size_t width) : data(hwy::AllocateAligned<double>(5 * Padded(width))) {
+  explicit AccumulatorStorage(std::size_t width) : data(hwy::AllocateAligned<double>(9 * Padded(width))) {
     const std::size_t p = Padded(width);
     double* base = data.get();
     if (base == nullptr) throw std::bad_alloc();
-    acc = Accumulator{0, base, base + p, base + 2 * p, base + 3 * p, base + 4 * p};
+    acc = Accumulator{0,         base,         base + p,     base + 2 * p, base + 3 * p,
+                      base + 4 * p, base + 5 * p, base + 6 * p, base + 7 * p, base + 8 * p};
   }
 };
 
