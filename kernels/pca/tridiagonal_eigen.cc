@@ -7,6 +7,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "kernels/linalg/vector_ops.h"
 #include "kernels/pca/random_normal.h"
 
 namespace csc::pca {
@@ -73,12 +74,6 @@ struct TridiagonalLu {
     }
   }
 };
-
-double norm(const std::vector<double>& x) {
-  double s = 0;
-  for (double v : x) s += v * v;
-  return std::sqrt(s);
-}
 
 }  // namespace
 
@@ -159,24 +154,21 @@ std::vector<double> tridiagonal_eigenvectors(const std::vector<double>& diag, co
     int done = 0;
     for (int attempt = 0; done < kIterations; ++attempt) {
       if (attempt == 4 * kIterations) throw std::runtime_error("inverse iteration did not converge");
-      double s = norm(x);
-      for (double& v : x) v /= s;
+      linalg::scal(n, 1.0 / linalg::nrm2(n, x.data()), x.data());
       lu.solve(x);
       // Orthogonal to the vectors already found in this cluster (modified Gram–Schmidt).
       for (std::size_t p = cluster_start; p < j; ++p) {
         const double* q = vectors.data() + p * n;
-        double dot = 0;
-        for (std::size_t i = 0; i < n; ++i) dot += q[i] * x[i];
-        for (std::size_t i = 0; i < n; ++i) x[i] -= dot * q[i];
+        linalg::axpy(n, -linalg::dot(n, q, x.data()), q, x.data());
       }
-      s = norm(x);
+      const double s = linalg::nrm2(n, x.data());
       if (s > 0 && std::isfinite(s)) {
         ++done;
       } else {  // overflow or a start inside the cluster's span: start again elsewhere
         fill_standard_normal(x.data(), n, seed + j + 7919 * static_cast<std::uint64_t>(attempt + 1));
       }
     }
-    const double s = norm(x);
+    const double s = linalg::nrm2(n, x.data());
     for (std::size_t i = 0; i < n; ++i) vectors[j * n + i] = x[i] / s;
   }
   return vectors;

@@ -14,6 +14,7 @@
 #include "src/error.h"
 #include "src/npy.h"
 #include "src/plot_svg.h"
+#include "subcommands/pca/report.h"
 
 namespace csc {
 
@@ -86,14 +87,6 @@ using Json = nlohmann::ordered_json;
 constexpr const char* kModelFormat = "csc-pca-model";
 constexpr int kModelVersion = 1;
 
-Json rows_json(const std::vector<double>& values, std::size_t rows, std::size_t cols) {
-  Json out = Json::array();
-  for (std::size_t i = 0; i < rows; ++i)
-    out.push_back(std::vector<double>(values.begin() + static_cast<std::ptrdiff_t>(i * cols),
-                                      values.begin() + static_cast<std::ptrdiff_t>((i + 1) * cols)));
-  return out;
-}
-
 }  // namespace
 
 void write_model_file(const std::string& path, const SavedPcaModel& saved, bool force) {
@@ -113,7 +106,7 @@ void write_model_file(const std::string& path, const SavedPcaModel& saved, bool 
   j["solver"] = pca::solver_name(m.solver);
   j["mean"] = m.mean;
   j["scale_factors"] = m.scale;
-  j["components"] = rows_json(m.components, m.n_components, m.n_features);
+  j["components"] = matrix_json(m.components, m.n_components, m.n_features);
   j["explained_variance"] = m.explained_variance;
   j["explained_variance_ratio"] = m.explained_variance_ratio;
   j["singular_values"] = m.singular_values;

@@ -9,8 +9,6 @@
 
 namespace csc {
 
-namespace {
-
 Json matrix_json(const std::vector<double>& values, std::size_t rows, std::size_t cols) {
   Json out = Json::array();
   for (std::size_t i = 0; i < rows; ++i)
@@ -18,6 +16,8 @@ Json matrix_json(const std::vector<double>& values, std::size_t rows, std::size_
                                       values.begin() + static_cast<std::ptrdiff_t>((i + 1) * cols)));
   return out;
 }
+
+namespace {
 
 Json error_summary(const PassSummary& pass) {
   if (pass.rows == 0) return nullptr;
