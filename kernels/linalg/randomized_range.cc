@@ -7,7 +7,6 @@
 #include <random>
 #include <stdexcept>
 
-#include <Eigen/QR>
 #include <Eigen/SVD>
 
 #include "kernels/linalg/gemm.h"
@@ -48,14 +47,13 @@ void check(const void* a, std::size_t m, std::size_t n, std::size_t lda, std::si
   if (a == nullptr) throw std::invalid_argument("randomized_range: null matrix");
 }
 
-// Orthonormal basis of the columns of y (thin Q of its Householder QR). The small factorisations run
-// in double for both input types: only A's products need float speed, and one instantiation of
-// Eigen's QR/SVD keeps this file's compile time and memory in check.
+// Orthonormal basis of the columns of y, computed in double for both input types: only A's products
+// need float speed, and a float Cholesky QR would fail on blocks that double handles.
 template <class T>
 RowMatrix<T> orthonormal_basis(const RowMatrix<T>& y) {
-  const Eigen::HouseholderQR<Eigen::MatrixXd> qr(y.template cast<double>());
-  const Eigen::MatrixXd thin = qr.householderQ() * Eigen::MatrixXd::Identity(y.rows(), y.cols());
-  return thin.cast<T>();
+  RowMatrix<double> basis = y.template cast<double>();
+  orthonormalize_columns(basis);
+  return basis.template cast<T>();
 }
 
 template <class T>

@@ -5,14 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <Eigen/Core>
+#include "kernels/linalg/orthonormal.h"
 
 namespace csc::linalg {
-
-template <class T>
-using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-template <class T>
-using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
 
 // Q (m x l, orthonormal columns, l = min(k + oversample, m, n)) whose span approximates the range of
 // the row-major m x n matrix A (lda >= n): Y = A Omega with a Gaussian n x l Omega, then

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -30,7 +31,13 @@ struct Decomposition {
   std::vector<double> squared;
   std::vector<double> components;
   std::string detail;  // e.g. how the eigenproblem was solved
+  double worst_residual = 0;  // randomized: the largest |A v - s u| / s over the triplets kept
 };
+
+// Under --solver auto, a randomized result whose worst residual exceeds this is replaced by the Gram
+// solver's exact one. At 1e-3 the singular values are good to about 1e-6 relative (their error goes
+// as the residual squared) and a float32 residual is still far above its rounding (~1e-5).
+constexpr double kRandomizedResidualTolerance = 1e-3;
 
 void check_shape(std::size_t n, std::size_t d) {
   if (n < 2) throw std::invalid_argument("PCA needs at least two samples");
@@ -74,13 +81,21 @@ void complete_orthonormal_rows(std::vector<double>& v, std::size_t first, std::s
   }
 }
 
+// How closely subspace iteration resolves a Gram matrix's eigenpairs (top_eigen.h): to rounding for
+// double data; for float32 data, whose Gram matrix is itself good to ~1e-7, to 1e-9 of the largest
+// eigenvalue (the variances to ~1e-18, far past what the data determine), which saves a third of
+// the iterations.
+constexpr double kDoubleGramTolerance = 1e-12;
+constexpr double kFloatGramTolerance = 1e-9;
+
 // Leading eigenpairs of a Gram matrix, growing k until the variance target is met when one is set.
 EigenPairs gram_eigenpairs(const std::vector<double>& g, std::size_t dim, std::size_t k_wanted,
-                           const FitOptions& options, double total_sum_squares) {
-  if (options.variance_target <= 0) return top_eigenpairs(g.data(), dim, k_wanted, options.seed);
+                           const FitOptions& options, double total_sum_squares, bool float_data) {
+  const double tolerance = float_data ? kFloatGramTolerance : kDoubleGramTolerance;
+  if (options.variance_target <= 0) return top_eigenpairs(g.data(), dim, k_wanted, options.seed, tolerance);
   std::size_t k = std::min<std::size_t>(dim, 16);
   for (;;) {
-    EigenPairs pairs = top_eigenpairs(g.data(), dim, k, options.seed);
+    EigenPairs pairs = top_eigenpairs(g.data(), dim, k, options.seed, tolerance);
     if (k == dim) return pairs;
     std::vector<double> ratios(k);
     for (std::size_t i = 0; i < k; ++i) ratios[i] = std::max(pairs.values[i], 0.0) / total_sum_squares;
@@ -94,7 +109,7 @@ template <class T>
 Decomposition samples_gram_solver(const T* a, std::size_t n, std::size_t d, std::size_t lda,
                                   const FitOptions& options, std::size_t k_wanted, double total_sum_squares) {
   const std::vector<double> g = samples_gram(a, n, d, lda);
-  EigenPairs pairs = gram_eigenpairs(g, n, std::min(k_wanted, n), options, total_sum_squares);
+  EigenPairs pairs = gram_eigenpairs(g, n, std::min(k_wanted, n), options, total_sum_squares, sizeof(T) == 4);
   const std::size_t k = pairs.values.size();
   Decomposition out;
   out.squared = pairs.values;
@@ -118,6 +133,19 @@ Decomposition samples_gram_solver(const T* a, std::size_t n, std::size_t d, std:
   return out;
 }
 
+// XᵀX of data already centred (and scaled) in place, for when a randomized fit falls back.
+template <class T>
+Decomposition features_gram_solver(const T* a, std::size_t n, std::size_t d, std::size_t lda,
+                                   const FitOptions& options, std::size_t k_wanted, double total_sum_squares) {
+  const ColumnScatter cs = column_scatter(a, n, d, lda);
+  EigenPairs pairs = gram_eigenpairs(cs.scatter, d, std::min(k_wanted, d), options, total_sum_squares, sizeof(T) == 4);
+  Decomposition out;
+  out.squared = std::move(pairs.values);
+  out.components = std::move(pairs.vectors);
+  out.detail = pairs.method;
+  return out;
+}
+
 template <class T>
 Decomposition svd_solver(const T* a, std::size_t n, std::size_t d, std::size_t lda, std::size_t k) {
   Eigen::MatrixXd copy(n, d);
@@ -135,6 +163,8 @@ Decomposition svd_solver(const T* a, std::size_t n, std::size_t d, std::size_t l
   return out;
 }
 
+// The randomized SVD A ~ U S Vᵀ, and how far it is from converged: for each triplet the relative
+// residual |A v - s u| / s (|Aᵀ u - s v| is zero by construction), one more product with A.
 template <class T>
 Decomposition randomized_solver(const T* a, std::size_t n, std::size_t d, std::size_t lda, std::size_t k,
                                 std::size_t oversample, std::size_t power_iterations, std::uint64_t seed) {
@@ -147,7 +177,17 @@ Decomposition randomized_solver(const T* a, std::size_t n, std::size_t d, std::s
     out.squared[i] = s * s;
     for (std::size_t j = 0; j < d; ++j) out.components[i * d + j] = svd.vt(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
   }
-  out.detail = "randomized range finder";
+  linalg::RowMatrix<T> av(n, k);
+  linalg::gemm(linalg::Op::none, linalg::Op::transpose, n, k, d, T(1), a, lda, svd.vt.data(), d, T(0), av.data(), k);
+  const Eigen::VectorXd s = svd.s.template cast<double>();
+  const Eigen::RowVectorXd residual =
+      (av.template cast<double>() - svd.u.template cast<double>() * s.asDiagonal()).colwise().norm();
+  // Singular values at rounding level (a rank-deficient A) are not held to a relative residual.
+  const double floor = std::max(s(0), 1e-300) * (sizeof(T) == 4 ? 1e-6 : 1e-14);
+  out.worst_residual = (residual.array() / s.transpose().array().max(floor)).maxCoeff();
+  char text[96];
+  std::snprintf(text, sizeof text, "randomized range finder, worst residual |Av - su|/s = %.2g", out.worst_residual);
+  out.detail = text;
   return out;
 }
 
@@ -185,7 +225,7 @@ void finish_model(PcaModel& model, Decomposition&& dec, const FitOptions& option
 // The Gram solver on the scatter matrix of n rows (from column_scatter or the streaming pass).
 PcaModel fit_scatter_impl(std::size_t n, const std::vector<double>& mean, const std::vector<double>& scatter,
                           const std::vector<double>& min, const std::vector<double>& max, const FitOptions& options,
-                          const std::string& reason) {
+                          const std::string& reason, bool float_data) {
   const std::size_t d = mean.size();
   check_shape(n, d);
   if (scatter.size() != d * d || min.size() != d || max.size() != d)
@@ -214,7 +254,8 @@ PcaModel fit_scatter_impl(std::size_t n, const std::vector<double>& mean, const 
 
   const std::size_t rank_bound = std::min(n, d);
   const double total_sum_squares = model.total_variance * static_cast<double>(n - 1);
-  EigenPairs pairs = gram_eigenpairs(g, d, std::min(components_wanted(options, rank_bound), d), options, total_sum_squares);
+  EigenPairs pairs = gram_eigenpairs(g, d, std::min(components_wanted(options, rank_bound), d), options,
+                                     total_sum_squares, float_data);
   model.solver_reason = reason + " [" + pairs.method + "]";
   Decomposition dec;
   dec.squared = pairs.values;
@@ -243,7 +284,7 @@ PcaModel fit_impl(T* x, std::size_t n, std::size_t d, std::size_t ld, const FitO
     const ColumnScatter cs = column_scatter(x, n, d, ld);
     if (!cs.nonfinite_columns.empty())
       throw std::invalid_argument("fit_in_place: non-finite value in column " + std::to_string(cs.nonfinite_columns[0]));
-    return fit_scatter_impl(n, cs.mean, cs.scatter, cs.min, cs.max, options, choice.reason);
+    return fit_scatter_impl(n, cs.mean, cs.scatter, cs.min, cs.max, options, choice.reason, sizeof(T) == 4);
   }
 
   const linalg::ColumnStats stats = linalg::column_stats(n, d, x, ld);
@@ -271,6 +312,18 @@ PcaModel fit_impl(T* x, std::size_t n, std::size_t d, std::size_t ld, const FitO
       model.power_iterations = q;
       model.oversample = options.oversample;
       dec = randomized_solver(x, n, d, ld, k_wanted, options.oversample, q, options.seed);
+      if (options.solver == Solver::automatic && !(dec.worst_residual <= kRandomizedResidualTolerance)) {
+        const std::string randomized = dec.detail;
+        dec = d > n ? samples_gram_solver(x, n, d, ld, options, k_wanted, total_sum_squares)
+                    : features_gram_solver(x, n, d, ld, options, k_wanted, total_sum_squares);
+        char limit[32];
+        std::snprintf(limit, sizeof limit, " > %g", kRandomizedResidualTolerance);
+        dec.detail = randomized + limit + ", so the exact Gram solver instead: " + dec.detail;
+        model.solver = Solver::gram;
+        model.gram_of_samples = d > n;
+        model.power_iterations = 0;
+        model.oversample = 0;
+      }
       break;
     case Solver::automatic:
       throw std::logic_error("choose_solver returned automatic");
@@ -298,7 +351,8 @@ PcaModel fit_from_scatter(std::size_t n, const std::vector<double>& mean, const 
                                ? ""
                                : "--solver " + std::string(solver_name(options.solver)) + " needs the data in memory; ";
   return fit_scatter_impl(n, mean, scatter, min, max, options,
-                          "out of core: one streaming pass accumulated XᵀX (d×d); " + note + "eigenvectors of XᵀX");
+                          "out of core: one streaming pass accumulated XᵀX (d×d); " + note + "eigenvectors of XᵀX",
+                          false);
 }
 
 }  // namespace csc::pca

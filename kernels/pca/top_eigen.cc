@@ -8,7 +8,7 @@
 #include <Eigen/Dense>
 
 #include "kernels/linalg/gemm.h"
-#include "kernels/linalg/syrk.h"
+#include "kernels/linalg/orthonormal.h"
 #include "kernels/pca/random_normal.h"
 #include "kernels/pca/tridiagonal_eigen.h"
 
@@ -20,7 +20,6 @@ using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 
 // Below this order, or when most of the spectrum is wanted, the dense solver beats iterating.
 constexpr std::size_t kDenseDim = 192;
-constexpr double kTolerance = 1e-12;
 // The dense solver's cost in subspace iterations: it tridiagonalises (4/3 dim^3 flops in Eigen's
 // level-2 sweep, ~8 GFLOP/s at SSE2 here) while an iteration is a dim x dim x l product on our GEMM
 // (~60 GFLOP/s in double) plus small work; measured at dim 1000, K 50, l 100: dense ~0.35 s, one
@@ -63,42 +62,9 @@ EigenPairs dense(const double* m, std::size_t dim, std::size_t k, std::uint64_t 
   return out;
 }
 
-// Householder QR: the orthonormal basis of the columns of y (dim x l, dim >= l), as dim x l row-major.
-RowMatrix householder_basis(const RowMatrix& y) {
-  Eigen::HouseholderQR<Eigen::MatrixXd> qr(y);
-  return qr.householderQ() * Eigen::MatrixXd::Identity(y.rows(), y.cols());
-}
-
-// y (dim x l, columns of unit norm and far from parallel) becomes an orthonormal basis of its span by
-// Cholesky QR twice (CholQR2: Yamamoto et al. 2015): y R^-1 with R from the Cholesky factor of yᵀy, on
-// our GEMM/SYRK, so a tall dim x l block costs two small products instead of a Householder sweep.
-// Falls back to Householder QR when yᵀy is not numerically positive definite.
-void orthonormalize(RowMatrix& y) {
-  using linalg::Op;
-  const std::size_t dim = static_cast<std::size_t>(y.rows()), l = static_cast<std::size_t>(y.cols());
-  RowMatrix g(l, l), r_inverse(l, l), product(dim, l);
-  for (int pass = 0; pass < 2; ++pass) {
-    linalg::syrk(linalg::Triangle::lower, Op::transpose, l, dim, 1.0, y.data(), l, 0.0, g.data(), l);
-    linalg::symmetrize(linalg::Triangle::lower, l, g.data(), l);
-    Eigen::LLT<Eigen::MatrixXd> llt(g);
-    if (llt.info() != Eigen::Success) {
-      y = householder_basis(y);
-      return;
-    }
-    // y R^-1 with R = Lᵀ upper triangular.
-    r_inverse = llt.matrixU().solve(Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(l), static_cast<Eigen::Index>(l)));
-    if (!r_inverse.allFinite()) {
-      y = householder_basis(y);
-      return;
-    }
-    linalg::gemm(Op::none, Op::none, dim, l, l, 1.0, y.data(), l, r_inverse.data(), l, 0.0, product.data(), l);
-    y.swap(product);
-  }
-}
-
 }  // namespace
 
-EigenPairs top_eigenpairs(const double* m, std::size_t dim, std::size_t k, std::uint64_t seed) {
+EigenPairs top_eigenpairs(const double* m, std::size_t dim, std::size_t k, std::uint64_t seed, double tolerance) {
   if (k == 0 || k > dim) throw std::invalid_argument("top_eigenpairs: need 0 < k <= dim");
   const std::size_t l = std::min(dim, std::max(2 * k, k + 16));
   if (dim <= kDenseDim || 2 * l >= dim) return dense(m, dim, k, seed);
@@ -111,7 +77,7 @@ EigenPairs top_eigenpairs(const double* m, std::size_t dim, std::size_t k, std::
   RowMatrix q(dim, l);
   fill_standard_normal(q.data(), dim * l, seed);
   for (std::size_t c = 0; c < l; ++c) q.col(static_cast<Eigen::Index>(c)).normalize();
-  orthonormalize(q);
+  linalg::orthonormalize_columns(q);
   RowMatrix z(dim, l), x(dim, l), mx(dim, l), h(l, l), w(l, l);
   std::vector<double> residuals;
   int iteration = 1;
@@ -131,13 +97,13 @@ EigenPairs top_eigenpairs(const double* m, std::size_t dim, std::size_t k, std::
       const auto c = static_cast<Eigen::Index>(i);
       worst = std::max(worst, (mx.col(c) - theta(c) * x.col(c)).norm());
     }
-    const bool converged = worst <= kTolerance * scale;
+    const bool converged = worst <= tolerance * scale;
     // After a few iterations the residual's rate of decrease predicts the iterations still needed;
     // when they would exceed the budget, go dense now rather than after spending it.
     residuals.push_back(worst);
     if (!converged && iteration > kRateWindow) {
       const double rate = std::pow(worst / residuals[residuals.size() - 1 - kRateWindow], 1.0 / kRateWindow);
-      const double needed = rate < 1 ? std::log(kTolerance * scale / worst) / std::log(rate) : INFINITY;
+      const double needed = rate < 1 ? std::log(tolerance * scale / worst) / std::log(rate) : INFINITY;
       if (iteration + needed > max_iterations) break;
     }
     if (converged || theta(0) == 0.0) {
@@ -164,7 +130,7 @@ EigenPairs top_eigenpairs(const double* m, std::size_t dim, std::size_t k, std::
         mx.col(c) = x.col(c).normalized();
     }
     q.swap(mx);
-    orthonormalize(q);
+    linalg::orthonormalize_columns(q);
   }
   EigenPairs out = dense(m, dim, k, seed);
   out.method += " (subspace iteration would not converge within " + std::to_string(max_iterations) +

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "kernels/linalg/cpu/gemm_engine.h"
+#include "kernels/linalg/cpu/skinny.h"
 #include "kernels/linalg/gemm.h"
 
 namespace csc::linalg {
@@ -29,6 +30,7 @@ void run(const cpu::GemmProblem<T>& pr) {
   if (pr.k == 0 || pr.alpha == T(0)) return cpu::scale_only(pr);
   const double flops = 2.0 * static_cast<double>(pr.m) * static_cast<double>(pr.n) * static_cast<double>(pr.k);
   if (flops <= kSmallProductFlops) return cpu::small_gemm(pr);
+  if (cpu::skinny_suits(pr)) return cpu::skinny_gemm(pr);
 
   const cpu::TileShape tile = cpu::tile_shape<T>();  // also settles the dispatch before threads start
   const int threads = cpu::threads_for(flops);

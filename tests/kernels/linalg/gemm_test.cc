@@ -258,6 +258,56 @@ TEST_CASE_TEMPLATE("gemm with several cache blocks in every dimension and 1, 2 o
   omp_set_num_threads(saved);
 }
 
+TEST_CASE_TEMPLATE("gemm with a skinny result (n <= 64) and a long k: every layout, ragged edges", T, float,
+                   double) {
+  // These shapes take the skinny path (kernels/linalg/cpu/skinny.h): m x k >= 65536, k >= 64. The
+  // m values are not multiples of any tile height, k = 2300 spans several chunks of the dot products
+  // and of the Aᵀ·B sweep and ends in a partial vector, n covers one column, odd widths and the limit.
+  std::vector<Case> cases;
+  std::mt19937 rng(11);
+  for (Op op_a : kOps)
+    for (Op op_b : kOps)
+      for (std::size_t n : {1, 5, 30, 33, 64}) {
+        Case cs;
+        cs.op_a = op_a;
+        cs.op_b = op_b;
+        cs.m = n == 30 ? 29 : 71;
+        cs.n = n;
+        cs.k = n == 30 ? 2300 : 1000;
+        cs.alpha = n == 5 ? -0.5 : 1;
+        cs.beta = n == 33 ? 0.75 : 0;
+        cs.pad_a = rng() % 5;
+        cs.pad_b = rng() % 5;
+        cs.pad_c = rng() % 3;
+        cs.bias = n == 64;
+        cs.activation = n == 64 ? Activation::relu : Activation::identity;
+        cases.push_back(cs);
+      }
+  run_cases_on_every_target<T>(cases);
+  // Parts of C's rows on 1, 2 and 3 threads, and a team smaller than the parts (nested region).
+  const int saved = omp_get_max_threads();
+  for (int threads : {1, 2, 3}) {
+    CAPTURE(threads);
+    omp_set_num_threads(threads);
+    for (Op op_a : kOps) {
+      Case cs;
+      cs.op_a = op_a;
+      cs.op_b = Op::none;
+      cs.m = 400;
+      cs.n = 20;
+      cs.k = 900;
+      cs.beta = 1;
+      check_case<T>(cs, rng);
+#pragma omp parallel num_threads(2)
+      {
+#pragma omp single
+        check_case<T>(cs, rng);
+      }
+    }
+  }
+  omp_set_num_threads(saved);
+}
+
 TEST_CASE("gemm with alpha = 0 does not read A or B") {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   std::vector<float> a(6, nan), b(6, nan), c = {1, 2, 3, 4};

@@ -1,0 +1,245 @@
+// Skinny-product kernels per SIMD target (see skinny.h): the GEMM micro-kernel over A's rows in place
+// for Aᵀ·B, a register tile of dot products for A·Btᵀ, and the alpha/beta/epilogue finish.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/linalg/cpu/skinny_hwy.cc"
+#include <hwy/foreach_target.h>  // before highway.h
+#include <hwy/highway.h>
+
+#include <algorithm>
+#include <cstddef>
+
+#include "kernels/linalg/cpu/gemm_tile-inl.h"
+#include "kernels/linalg/cpu/skinny.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace csc::linalg::cpu::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Elements of k per chunk of the dot products: the tile's rows of A (8 KiB each) stay in L1 and the
+// chunk of Bt's rows in L2; the horizontal sums at each chunk's end are ~5 % of the work.
+constexpr std::size_t kDotChunkBytes = 8 << 10;
+// How many rows ahead the Aᵀ·B packing prefetches its runs of A.
+constexpr std::size_t kPrefetchRows = 4;
+
+// The dot-product tile: kDotRows rows of A x kDotCols rows of Bt, one accumulator each, plus the
+// loaded A vectors and one Bt vector: 4 x 6 + 4 + 1 = 29 of AVX-512's 32 registers, 3 x 4 + 3 + 1 =
+// 16 of AVX2's.
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || HWY_ARCH_ARM_A64
+constexpr std::size_t kDotRows = 4, kDotCols = 6;
+#else
+constexpr std::size_t kDotRows = 3, kDotCols = 4;
+#endif
+
+template <class D, class T = hn::TFromD<D>>
+void OuterRows(D d, const T* HWY_RESTRICT a, std::size_t lda, std::size_t i0, std::size_t rows, std::size_t k,
+               const T* HWY_RESTRICT bp, std::size_t n_pad, T* HWY_RESTRICT cp, T* HWY_RESTRICT pack) {
+  const std::size_t N = hn::Lanes(d), NR = kNV * N;
+  const std::size_t kVectors = (kMR + N - 1) / N;
+  const std::size_t kc = outer_rows_depth(n_pad, sizeof(T)), width = outer_rows_width(kMR);
+  for (std::size_t p0 = 0; p0 < k; p0 += kc) {
+    const std::size_t depth = std::min(kc, k - p0);
+    for (std::size_t w0 = 0; w0 < rows; w0 += width) {
+      // Pack the depth x width block of A into kMR-wide slivers (zeros past the last row of C): the
+      // rows of A are read as runs of `width` values, and the micro-kernel then reads from L2.
+      const std::size_t slivers = (std::min(width, rows - w0) + kMR - 1) / kMR;  // of the block
+      const std::size_t run = std::min(width, rows - w0);
+      for (std::size_t p = 0; p < depth; ++p) {
+        const T* HWY_RESTRICT src = a + (p0 + p) * lda + i0 + w0;
+        if (p + kPrefetchRows < depth)  // rows are `lda` apart: too short a run for the hardware prefetcher
+          for (std::size_t q = 0; q < run; q += 64 / sizeof(T)) hwy::Prefetch(src + kPrefetchRows * lda + q);
+        for (std::size_t s = 0; s < slivers; ++s) {
+          T* HWY_RESTRICT dst = pack + (s * depth + p) * kMR;
+          if (p + 1 < depth && w0 + s * kMR + kVectors * N <= rows) {
+            // Whole vectors spill past the kMR values into row p + 1 of the sliver, written next.
+            for (std::size_t v = 0; v < kVectors; ++v) hn::StoreU(hn::LoadU(d, src + s * kMR + v * N), d, dst + v * N);
+          } else {
+            for (std::size_t r = 0; r < kMR; ++r) dst[r] = w0 + s * kMR + r < rows ? src[s * kMR + r] : T(0);
+          }
+        }
+      }
+      // While the micro-kernels work from L2, bring the next block's rows into L2 a slice per sliver:
+      // memory then streams all along instead of only while packing.
+      const bool last_block = w0 + width >= rows;
+      const std::size_t next_p0 = last_block ? p0 + kc : p0, next_w0 = last_block ? 0 : w0 + width;
+      const std::size_t next_depth = next_p0 < k ? std::min(kc, k - next_p0) : 0;
+      const std::size_t next_run = std::min(width, rows - next_w0);
+      for (std::size_t s = 0; s < slivers; ++s) {
+        for (std::size_t p = s * next_depth / slivers; p < (s + 1) * next_depth / slivers; ++p)
+          for (std::size_t q = 0; q < next_run; q += 64 / sizeof(T))
+            __builtin_prefetch(a + (next_p0 + p) * lda + i0 + next_w0 + q, 0, 2);
+        for (std::size_t j = 0; j < n_pad; j += NR) {
+          const TileOut<T> out{cp + (w0 + s * kMR) * n_pad + j, n_pad, T(1), T(1), p0 > 0};  // the first chunk stores
+          MicroKernel(d, depth, pack + s * depth * kMR, kMR, bp + p0 * n_pad + j, n_pad, out);
+        }
+      }
+    }
+  }
+}
+
+// C[i + r][j + c] (+)= alpha * the dot product of A's row and Bt's row over the chunk [p0, p0 + kc) of
+// k, for a kDotRows x kDotCols tile (the first chunk applies beta); rows and columns past the edge
+// repeat the last real one and are not stored. `ahead` (elements; 0 for none): prefetch A that far
+// past each load, so that memory works while the other column groups reuse this chunk from L1.
+template <class D, class T = hn::TFromD<D>>
+void DotTile(D d, const GemmProblem<T>& pr, const T* HWY_RESTRICT bt, std::size_t ldbt, std::size_t i,
+             std::size_t rows, std::size_t j, std::size_t cols, std::size_t p0, std::size_t kc, std::size_t ahead) {
+  using V = hn::Vec<D>;
+  const std::size_t N = hn::Lanes(d);
+  const T* HWY_RESTRICT a_row[kDotRows];
+  const T* HWY_RESTRICT b_row[kDotCols];
+  for (std::size_t r = 0; r < kDotRows; ++r) a_row[r] = pr.a + (i + std::min(r, rows - 1)) * pr.lda;
+  for (std::size_t c = 0; c < kDotCols; ++c) b_row[c] = bt + (j + std::min(c, cols - 1)) * ldbt;
+  const std::size_t k_whole = pr.k / N * N;
+  V acc[kDotRows][kDotCols];
+  for (std::size_t r = 0; r < kDotRows; ++r)
+    for (std::size_t c = 0; c < kDotCols; ++c) acc[r][c] = hn::Zero(d);
+  const std::size_t p_end = std::min(p0 + kc, k_whole);
+  for (std::size_t p = p0; p < p_end; p += N) {
+    V av[kDotRows];
+    for (std::size_t r = 0; r < kDotRows; ++r) {
+      if (ahead != 0) hwy::Prefetch(a_row[r] + p + ahead);
+      av[r] = hn::LoadU(d, a_row[r] + p);
+    }
+    for (std::size_t c = 0; c < kDotCols; ++c) {
+      const V b = hn::LoadU(d, b_row[c] + p);
+      for (std::size_t r = 0; r < kDotRows; ++r) acc[r][c] = hn::MulAdd(av[r], b, acc[r][c]);
+    }
+  }
+  if (p0 + kc >= pr.k && k_whole < pr.k) {  // the last chunk: fewer than N values left
+    const std::size_t tail = pr.k - k_whole;
+    V av[kDotRows];
+    for (std::size_t r = 0; r < kDotRows; ++r) av[r] = math::LoadTail(d, a_row[r] + k_whole, tail);
+    for (std::size_t c = 0; c < kDotCols; ++c) {
+      const V b = math::LoadTail(d, b_row[c] + k_whole, tail);
+      for (std::size_t r = 0; r < kDotRows; ++r) acc[r][c] = hn::MulAdd(av[r], b, acc[r][c]);
+    }
+  }
+  for (std::size_t r = 0; r < rows; ++r) {
+    T* HWY_RESTRICT crow = pr.c + (i + r) * pr.ldc + j;
+    for (std::size_t c = 0; c < cols; ++c) {
+      const T sum = pr.alpha * hn::GetLane(hn::SumOfLanes(d, acc[r][c]));
+      if (p0 > 0)
+        crow[c] += sum;
+      else
+        crow[c] = pr.beta == T(0) ? sum : sum + pr.beta * crow[c];
+    }
+  }
+}
+
+// Chunk by chunk of k (Bt's chunk, n x kc, stays in L2), every row group of A on it, and every column
+// group on a row group's chunk while that is in L1; the first column group prefetches the next
+// row group's chunk.
+template <class D, class T = hn::TFromD<D>>
+void DotRows(D d, const GemmProblem<T>& pr, std::size_t i0, std::size_t rows, const T* HWY_RESTRICT bt,
+             std::size_t ldbt) {
+  const std::size_t N = hn::Lanes(d);
+  const std::size_t kc = std::max<std::size_t>(kDotChunkBytes / sizeof(T) / N * N, N);
+  for (std::size_t p0 = 0; p0 < pr.k; p0 += kc)
+    for (std::size_t i = i0; i < i0 + rows; i += kDotRows) {
+      const std::size_t tile_rows = std::min(kDotRows, i0 + rows - i);
+      const std::size_t next = i + 2 * kDotRows <= i0 + rows ? kDotRows * pr.lda : 0;
+      for (std::size_t j = 0; j < pr.n; j += kDotCols)
+        DotTile(d, pr, bt, ldbt, i, tile_rows, j, std::min(kDotCols, pr.n - j), p0, kc, j == 0 ? next : 0);
+    }
+}
+
+template <class D, class T = hn::TFromD<D>>
+void FinishRows(D d, const GemmProblem<T>& pr, std::size_t i0, std::size_t rows, const T* HWY_RESTRICT cp,
+                std::size_t ldcp) {
+  const std::size_t N = hn::Lanes(d);
+  const auto alpha = hn::Set(d, pr.alpha), beta = hn::Set(d, pr.beta);
+  for (std::size_t r = 0; r < rows; ++r) {
+    T* HWY_RESTRICT crow = pr.c + (i0 + r) * pr.ldc;
+    const T* HWY_RESTRICT prow = cp + r * ldcp;
+    std::size_t j = 0;
+    for (; j + N <= pr.n; j += N) {
+      auto x = hn::Mul(alpha, hn::LoadU(d, prow + j));
+      if (pr.beta != T(0)) x = hn::MulAdd(beta, hn::LoadU(d, crow + j), x);
+      hn::StoreU(x, d, crow + j);
+    }
+    for (; j < pr.n; ++j) crow[j] = pr.beta == T(0) ? pr.alpha * prow[j] : pr.alpha * prow[j] + pr.beta * crow[j];
+    if (pr.has_epilogue()) EpilogueRow(d, crow, pr.n, pr.bias, pr.activation);
+  }
+}
+
+template <class D, class T = hn::TFromD<D>>
+void EpilogueRows(D d, const GemmProblem<T>& pr, std::size_t i0, std::size_t rows) {
+  for (std::size_t r = 0; r < rows; ++r) EpilogueRow(d, pr.c + (i0 + r) * pr.ldc, pr.n, pr.bias, pr.activation);
+}
+
+// The exported, non-template entry points (one set per target).
+void OuterRowsF32(const float* a, std::size_t lda, std::size_t i0, std::size_t rows, std::size_t k, const float* bp,
+                  std::size_t n_pad, float* cp, float* pack) {
+  OuterRows(hn::ScalableTag<float>(), a, lda, i0, rows, k, bp, n_pad, cp, pack);
+}
+void OuterRowsF64(const double* a, std::size_t lda, std::size_t i0, std::size_t rows, std::size_t k,
+                  const double* bp, std::size_t n_pad, double* cp, double* pack) {
+  OuterRows(hn::ScalableTag<double>(), a, lda, i0, rows, k, bp, n_pad, cp, pack);
+}
+void DotRowsF32(const GemmProblem<float>& pr, std::size_t i0, std::size_t rows, const float* bt, std::size_t ldbt) {
+  DotRows(hn::ScalableTag<float>(), pr, i0, rows, bt, ldbt);
+}
+void DotRowsF64(const GemmProblem<double>& pr, std::size_t i0, std::size_t rows, const double* bt,
+                std::size_t ldbt) {
+  DotRows(hn::ScalableTag<double>(), pr, i0, rows, bt, ldbt);
+}
+void FinishRowsF32(const GemmProblem<float>& pr, std::size_t i0, std::size_t rows, const float* cp,
+                   std::size_t ldcp) {
+  FinishRows(hn::ScalableTag<float>(), pr, i0, rows, cp, ldcp);
+}
+void FinishRowsF64(const GemmProblem<double>& pr, std::size_t i0, std::size_t rows, const double* cp,
+                   std::size_t ldcp) {
+  FinishRows(hn::ScalableTag<double>(), pr, i0, rows, cp, ldcp);
+}
+void EpilogueRowsF32(const GemmProblem<float>& pr, std::size_t i0, std::size_t rows) {
+  EpilogueRows(hn::ScalableTag<float>(), pr, i0, rows);
+}
+void EpilogueRowsF64(const GemmProblem<double>& pr, std::size_t i0, std::size_t rows) {
+  EpilogueRows(hn::ScalableTag<double>(), pr, i0, rows);
+}
+
+}  // namespace csc::linalg::cpu::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace csc::linalg::cpu {
+HWY_EXPORT(OuterRowsF32);
+HWY_EXPORT(OuterRowsF64);
+HWY_EXPORT(DotRowsF32);
+HWY_EXPORT(DotRowsF64);
+HWY_EXPORT(FinishRowsF32);
+HWY_EXPORT(FinishRowsF64);
+HWY_EXPORT(EpilogueRowsF32);
+HWY_EXPORT(EpilogueRowsF64);
+
+void outer_rows(const float* a, std::size_t lda, std::size_t i0, std::size_t rows, std::size_t k, const float* bp,
+                std::size_t n_pad, float* cp, float* pack) {
+  HWY_DYNAMIC_DISPATCH(OuterRowsF32)(a, lda, i0, rows, k, bp, n_pad, cp, pack);
+}
+void outer_rows(const double* a, std::size_t lda, std::size_t i0, std::size_t rows, std::size_t k,
+                const double* bp, std::size_t n_pad, double* cp, double* pack) {
+  HWY_DYNAMIC_DISPATCH(OuterRowsF64)(a, lda, i0, rows, k, bp, n_pad, cp, pack);
+}
+void dot_rows(const GemmProblem<float>& pr, std::size_t i0, std::size_t rows, const float* bt, std::size_t ldbt) {
+  HWY_DYNAMIC_DISPATCH(DotRowsF32)(pr, i0, rows, bt, ldbt);
+}
+void dot_rows(const GemmProblem<double>& pr, std::size_t i0, std::size_t rows, const double* bt,
+              std::size_t ldbt) {
+  HWY_DYNAMIC_DISPATCH(DotRowsF64)(pr, i0, rows, bt, ldbt);
+}
+void finish_rows(const GemmProblem<float>& pr, std::size_t i0, std::size_t rows, const float* cp, std::size_t ldcp) {
+  HWY_DYNAMIC_DISPATCH(FinishRowsF32)(pr, i0, rows, cp, ldcp);
+}
+void finish_rows(const GemmProblem<double>& pr, std::size_t i0, std::size_t rows, const double* cp,
+                 std::size_t ldcp) {
+  HWY_DYNAMIC_DISPATCH(FinishRowsF64)(pr, i0, rows, cp, ldcp);
+}
+void epilogue_rows(const GemmProblem<float>& pr, std::size_t i0, std::size_t rows) {
+  HWY_DYNAMIC_DISPATCH(EpilogueRowsF32)(pr, i0, rows);
+}
+void epilogue_rows(const GemmProblem<double>& pr, std::size_t i0, std::size_t rows) {
+  HWY_DYNAMIC_DISPATCH(EpilogueRowsF64)(pr, i0, rows);
+}
+
+}  // namespace csc::linalg::cpu
+#endif  // HWY_ONCE

@@ -1,0 +1,59 @@
+// orthonormalize_columns: CholQR2 on SYRK/GEMM with a Householder fallback.
+#include "kernels/linalg/orthonormal.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <Eigen/Cholesky>
+#include <Eigen/QR>
+
+#include "kernels/linalg/gemm.h"
+#include "kernels/linalg/syrk.h"
+
+namespace csc::linalg {
+namespace {
+
+// After the first Cholesky QR pass, yᵀy within this of the identity: the second pass then restores
+// orthonormality to rounding (the first pass's loss grows as cond(y)² eps).
+constexpr double kFirstPassTolerance = 0.1;
+
+void householder(RowMatrix<double>& y) {
+  const Eigen::HouseholderQR<Eigen::MatrixXd> qr(y);
+  y = qr.householderQ() * Eigen::MatrixXd::Identity(y.rows(), y.cols());
+}
+
+// One pass: y = y R^-1 with yᵀy = RᵀR. False (y unchanged) when the factor does not exist or, from the
+// second pass on, when yᵀy is far from the identity.
+bool cholesky_pass(RowMatrix<double>& y, RowMatrix<double>& product, bool expect_identity) {
+  const std::size_t rows = static_cast<std::size_t>(y.rows()), cols = static_cast<std::size_t>(y.cols());
+  RowMatrix<double> g(y.cols(), y.cols());
+  syrk(Triangle::lower, Op::transpose, cols, rows, 1.0, y.data(), cols, 0.0, g.data(), cols);
+  symmetrize(Triangle::lower, cols, g.data(), cols);
+  if (expect_identity &&
+      (g - Eigen::MatrixXd::Identity(y.cols(), y.cols())).cwiseAbs().maxCoeff() > kFirstPassTolerance)
+    return false;
+  const Eigen::LLT<Eigen::MatrixXd> llt(g);
+  if (llt.info() != Eigen::Success) return false;
+  const RowMatrix<double> r_inverse =
+      llt.matrixU().solve(Eigen::MatrixXd::Identity(y.cols(), y.cols()));
+  if (!r_inverse.allFinite()) return false;
+  gemm(Op::none, Op::none, rows, cols, cols, 1.0, y.data(), cols, r_inverse.data(), cols, 0.0, product.data(), cols);
+  y.swap(product);
+  return true;
+}
+
+}  // namespace
+
+void orthonormalize_columns(RowMatrix<double>& y) {
+  if (y.cols() == 0) return;
+  const Eigen::RowVectorXd norms = y.colwise().norm();
+  const bool scalable = (norms.array() > 0).all() && norms.allFinite();
+  if (scalable) {
+    y.array().rowwise() /= norms.array();
+    RowMatrix<double> product(y.rows(), y.cols());
+    if (cholesky_pass(y, product, false) && cholesky_pass(y, product, true)) return;
+  }
+  householder(y);
+}
+
+}  // namespace csc::linalg

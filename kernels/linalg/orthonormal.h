@@ -1,0 +1,23 @@
+// Orthonormal bases of tall blocks of vectors (subspace iteration, the randomized range finder), and
+// the row-major Eigen matrix type the block solvers share.
+#pragma once
+
+#include <Eigen/Core>
+
+namespace csc::linalg {
+
+template <class T>
+using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+template <class T>
+using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+
+// Replaces the columns of y (rows x cols, rows >= cols) by an orthonormal basis of their span, in
+// the same order (column j spans what columns 0..j did). Cholesky QR twice (CholQR2: Yamamoto et al.
+// 2015) after scaling the columns to unit norm: two SYRK/GEMM products on our kernels instead of a
+// Householder sweep, orthonormal to rounding while the scaled y has a condition number below ~1e7.
+// Beyond that (a rank-deficient or nearly dependent block) the Cholesky factor fails or the second
+// pass finds the first one far from orthonormal, and Householder QR does the job instead; columns
+// that are zero get unit vectors orthogonal to the rest from it.
+void orthonormalize_columns(RowMatrix<double>& y);
+
+}  // namespace csc::linalg
