@@ -1,14 +1,11 @@
 // orthonormalize_columns: CholQR2 on SYRK/GEMM with a Householder fallback.
 #include "kernels/linalg/orthonormal.h"
 
-#include <algorithm>
-#include <cmath>
 
 #include <Eigen/Cholesky>
 #include <Eigen/QR>
 
 #include "kernels/linalg/gemm.h"
-#include "kernels/linalg/syrk.h"
 
 namespace csc::linalg {
 namespace {
@@ -22,20 +19,25 @@ void householder(RowMatrix<double>& y) {
   y = qr.householderQ() * Eigen::MatrixXd::Identity(y.rows(), y.cols());
 }
 
-// One pass: y = y R^-1 with yᵀy = RᵀR. False (y unchanged) when the factor does not exist or, from the
-// second pass on, when yᵀy is far from the identity.
+// One pass: y = y R^-1 with yᵀy = RᵀR, the factor taken of D yᵀy D with D = diag(yᵀy)^-1/2 (unit
+// columns, which is what its accuracy depends on) and D folded into R^-1: no pass over y to scale it.
+// False (y unchanged) when the factor does not exist or, from the second pass on, when yᵀy is far
+// from the identity.
 bool cholesky_pass(RowMatrix<double>& y, RowMatrix<double>& product, bool expect_identity) {
   const std::size_t rows = static_cast<std::size_t>(y.rows()), cols = static_cast<std::size_t>(y.cols());
   RowMatrix<double> g(y.cols(), y.cols());
-  syrk(Triangle::lower, Op::transpose, cols, rows, 1.0, y.data(), cols, 0.0, g.data(), cols);
-  symmetrize(Triangle::lower, cols, g.data(), cols);
+  // The full yᵀy through gemm's skinny kernel (it reads y in place; SYRK would pack the tall y first).
+  gemm(Op::transpose, Op::none, cols, cols, rows, 1.0, y.data(), cols, y.data(), cols, 0.0, g.data(), cols);
   if (expect_identity &&
       (g - Eigen::MatrixXd::Identity(y.cols(), y.cols())).cwiseAbs().maxCoeff() > kFirstPassTolerance)
     return false;
-  const Eigen::LLT<Eigen::MatrixXd> llt(g);
+  const Eigen::VectorXd diagonal = g.diagonal();
+  if (!((diagonal.array() > 0).all() && diagonal.allFinite())) return false;
+  const Eigen::VectorXd scale = diagonal.cwiseSqrt().cwiseInverse();
+  const Eigen::LLT<Eigen::MatrixXd> llt(scale.asDiagonal() * g * scale.asDiagonal());
   if (llt.info() != Eigen::Success) return false;
   const RowMatrix<double> r_inverse =
-      llt.matrixU().solve(Eigen::MatrixXd::Identity(y.cols(), y.cols()));
+      scale.asDiagonal() * llt.matrixU().solve(Eigen::MatrixXd::Identity(y.cols(), y.cols()));
   if (!r_inverse.allFinite()) return false;
   gemm(Op::none, Op::none, rows, cols, cols, 1.0, y.data(), cols, r_inverse.data(), cols, 0.0, product.data(), cols);
   y.swap(product);
@@ -46,13 +48,8 @@ bool cholesky_pass(RowMatrix<double>& y, RowMatrix<double>& product, bool expect
 
 void orthonormalize_columns(RowMatrix<double>& y) {
   if (y.cols() == 0) return;
-  const Eigen::RowVectorXd norms = y.colwise().norm();
-  const bool scalable = (norms.array() > 0).all() && norms.allFinite();
-  if (scalable) {
-    y.array().rowwise() /= norms.array();
-    RowMatrix<double> product(y.rows(), y.cols());
-    if (cholesky_pass(y, product, false) && cholesky_pass(y, product, true)) return;
-  }
+  RowMatrix<double> product(y.rows(), y.cols());
+  if (cholesky_pass(y, product, false) && cholesky_pass(y, product, true)) return;
   householder(y);
 }
 

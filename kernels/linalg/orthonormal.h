@@ -13,8 +13,9 @@ using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
 
 // Replaces the columns of y (rows x cols, rows >= cols) by an orthonormal basis of their span, in
 // the same order (column j spans what columns 0..j did). Cholesky QR twice (CholQR2: Yamamoto et al.
-// 2015) after scaling the columns to unit norm: two SYRK/GEMM products on our kernels instead of a
-// Householder sweep, orthonormal to rounding while the scaled y has a condition number below ~1e7.
+// 2015), each factor taken with the columns scaled to unit norm: two products with y per pass on our
+// GEMM instead of a Householder sweep, orthonormal to rounding while the column-scaled y has a
+// condition number below ~1e7.
 // Beyond that (a rank-deficient or nearly dependent block) the Cholesky factor fails or the second
 // pass finds the first one far from orthonormal, and Householder QR does the job instead; columns
 // that are zero get unit vectors orthogonal to the rest from it.

@@ -84,18 +84,27 @@ TruncatedSvd<T> svd(const T* a, std::size_t m, std::size_t n, std::size_t lda, s
                     std::size_t power_iterations, std::uint64_t seed) {
   const RowMatrix<T> q = range(a, m, n, lda, k, oversample, power_iterations, seed);
   const std::size_t l = static_cast<std::size_t>(q.cols());
-  RowMatrix<T> b(l, n);
-  gemm(Op::transpose, Op::none, l, n, m, T(1), q.data(), l, a, lda, T(0), b.data(), n);
-  // One-sided Jacobi (after Eigen's column-pivoting QR of the wide B) is accurate to full precision
-  // and cheap for the l <= k + oversample rows B has.
-  const Eigen::JacobiSVD<Eigen::MatrixXd> small(b.template cast<double>(), Eigen::ComputeThinU | Eigen::ComputeThinV);
+  // B = Qᵀ A is l x n; its transpose Aᵀ Q is a skinny product over A's rows (linalg's skinny kernel
+  // reads A in place). Then Bᵀ = P R (P = its orthonormal basis, R = Pᵀ Bᵀ, l x l) and the one-sided
+  // Jacobi SVD of R = Ur S Vrᵀ, accurate to full precision: B = Vr S (P Ur)ᵀ.
+  RowMatrix<T> bt(n, l);
+  gemm(Op::transpose, Op::none, n, l, m, T(1), a, lda, q.data(), l, T(0), bt.data(), l);
+  const RowMatrix<double> bt_double = bt.template cast<double>();
+  RowMatrix<double> p = bt_double;
+  orthonormalize_columns(p);
+  RowMatrix<double> r(l, l);
+  gemm(Op::transpose, Op::none, l, l, n, 1.0, p.data(), l, bt_double.data(), l, 0.0, r.data(), l);
+  const Eigen::JacobiSVD<Eigen::MatrixXd> small(r, Eigen::ComputeFullU | Eigen::ComputeFullV);
+  const RowMatrix<double> ur = small.matrixU().leftCols(k);
+  RowMatrix<double> v(n, k);
+  gemm(Op::none, Op::none, n, k, l, 1.0, p.data(), l, ur.data(), k, 0.0, v.data(), k);
 
   TruncatedSvd<T> out;
-  const RowMatrix<T> ub = small.matrixU().leftCols(k).cast<T>();
+  const RowMatrix<T> ub = small.matrixV().leftCols(k).cast<T>();
   out.u.resize(m, k);
   gemm(Op::none, Op::none, m, k, l, T(1), q.data(), l, ub.data(), k, T(0), out.u.data(), k);
   out.s = small.singularValues().head(k).cast<T>();
-  out.vt = small.matrixV().leftCols(k).transpose().cast<T>();
+  out.vt = v.transpose().cast<T>();
   for (std::size_t j = 0; j < k; ++j) {
     Eigen::Index at = 0;
     out.u.col(j).cwiseAbs().maxCoeff(&at);

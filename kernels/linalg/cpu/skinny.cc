@@ -26,27 +26,50 @@ void skinny_impl(const GemmProblem<T>& pr) {
   constexpr std::size_t kAlign = 64 / sizeof(T);  // elements per 64 bytes
 
   if (pr.op_a == Op::transpose) {
-    // Bp = op(B) as k x n_pad rows, zero-padded; each part of C's rows accumulates in a padded cp.
+    // Bp = op(B) as k x n_pad rows, zero-padded. Parts split C's rows when there are enough tiles of
+    // them; otherwise (C has few rows, as yᵀy of a tall block) they split k, each summing a whole
+    // padded C of its own, and the sums are added in part order.
     const std::size_t n_pad = round_up(pr.n, tile.nr);
     const std::size_t units = (pr.m + tile.mr - 1) / tile.mr;
-    const std::size_t part_rows = (units + parts - 1) / parts * tile.mr;
+    const bool split_k = units < 2 * parts;
+    const std::size_t part_rows = split_k ? units * tile.mr : (units + parts - 1) / parts * tile.mr;
     const std::size_t bp_elems = round_up(pr.k * n_pad, kAlign), cp_elems = round_up(part_rows * n_pad, kAlign);
     const std::size_t pack_elems =
         round_up(std::min(pr.k, outer_rows_depth(n_pad, sizeof(T))) * outer_rows_width(tile.mr), kAlign);
     T* const bp = static_cast<T*>(scratch((bp_elems + parts * (cp_elems + pack_elems)) * sizeof(T)));
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (std::size_t p = 0; p < pr.k; ++p)
-      for (std::size_t j = 0; j < n_pad; ++j)
-        bp[p * n_pad + j] = j >= pr.n ? T(0) : b_transposed ? pr.b[j * pr.ldb + p] : pr.b[p * pr.ldb + j];
+    const auto cp_of = [&](std::size_t part) { return bp + bp_elems + part * (cp_elems + pack_elems); };
+    for (std::size_t p = 0; p < pr.k; ++p) {
+      T* const row = bp + p * n_pad;
+      if (b_transposed)
+        for (std::size_t j = 0; j < pr.n; ++j) row[j] = pr.b[j * pr.ldb + p];
+      else
+        std::copy_n(pr.b + p * pr.ldb, pr.n, row);
+      std::fill(row + pr.n, row + n_pad, T(0));
+    }
 #pragma omp parallel num_threads(threads)
     for (std::size_t part = static_cast<std::size_t>(omp_get_thread_num()); part < parts;
          part += static_cast<std::size_t>(omp_get_num_threads())) {
+      T* const cp = cp_of(part);
+      if (split_k) {
+        std::size_t p0 = 0, p1 = 0;
+        split_range(pr.k, 1, parts, part, &p0, &p1);
+        if (p0 < p1)
+          outer_rows(pr.a + p0 * pr.lda, pr.lda, 0, pr.m, p1 - p0, bp + p0 * n_pad, n_pad, cp, cp + cp_elems);
+        else
+          std::fill_n(cp, cp_elems, T(0));
+        continue;
+      }
       std::size_t i0 = 0, i1 = 0;
       split_range(pr.m, tile.mr, parts, part, &i0, &i1);
       if (i0 == i1) continue;
-      T* const cp = bp + bp_elems + part * (cp_elems + pack_elems);
       outer_rows(pr.a, pr.lda, i0, i1 - i0, pr.k, bp, n_pad, cp, cp + cp_elems);
       finish_rows(pr, i0, i1 - i0, cp, n_pad);
+    }
+    if (split_k) {
+      T* const sum = cp_of(0);
+      for (std::size_t part = 1; part < parts; ++part)
+        for (std::size_t e = 0; e < pr.m * n_pad; ++e) sum[e] += cp_of(part)[e];
+      finish_rows(pr, 0, pr.m, sum, n_pad);
     }
     return;
   }
