@@ -57,21 +57,11 @@ void OuterRows(D d, const T* HWY_RESTRICT a, std::size_t lda, std::size_t i0, st
           }
         }
       }
-      // While the micro-kernels work from L2, bring the next block's rows into L2 a slice per sliver:
-      // memory then streams all along instead of only while packing.
-      const bool last_block = w0 + width >= rows;
-      const std::size_t next_p0 = last_block ? p0 + kc : p0, next_w0 = last_block ? 0 : w0 + width;
-      const std::size_t next_depth = next_p0 < k ? std::min(kc, k - next_p0) : 0;
-      const std::size_t next_run = std::min(width, rows - next_w0);
-      for (std::size_t s = 0; s < slivers; ++s) {
-        for (std::size_t p = s * next_depth / slivers; p < (s + 1) * next_depth / slivers; ++p)
-          for (std::size_t q = 0; q < next_run; q += 64 / sizeof(T))
-            __builtin_prefetch(a + (next_p0 + p) * lda + i0 + next_w0 + q, 0, 2);
+      for (std::size_t s = 0; s < slivers; ++s)
         for (std::size_t j = 0; j < n_pad; j += NR) {
           const TileOut<T> out{cp + (w0 + s * kMR) * n_pad + j, n_pad, T(1), T(1), p0 > 0};  // the first chunk stores
           MicroKernel(d, depth, pack + s * depth * kMR, kMR, bp + p0 * n_pad + j, n_pad, out);
         }
-      }
     }
   }
 }
