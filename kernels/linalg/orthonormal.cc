@@ -1,6 +1,5 @@
-// orthonormalize_columns: CholQR2 on SYRK/GEMM with a Householder fallback.
+// orthonormalize_columns: CholQR2 on our GEMM with a Householder fallback.
 #include "kernels/linalg/orthonormal.h"
-
 
 #include <Eigen/Cholesky>
 #include <Eigen/QR>

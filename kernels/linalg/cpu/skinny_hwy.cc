@@ -70,9 +70,17 @@ void OuterRows(D d, const T* HWY_RESTRICT a, std::size_t lda, std::size_t i0, st
 // k, for a kDotRows x kDotCols tile (the first chunk applies beta); rows and columns past the edge
 // repeat the last real one and are not stored. `ahead` (elements; 0 for none): prefetch A that far
 // past each load, so that memory works while the other column groups reuse this chunk from L1.
+// The tile's accumulators are named variables, as in MicroKernel (sizeless SVE vectors cannot live in
+// arrays): acc<r>_<c> for row r of A and row c of Bt, spelled out by these lists.
+#define CSC_DOT_ROWS(X, c) X(0, c) X(1, c) X(2, c) X(3, c)
+#define CSC_DOT_TILE(X) \
+  CSC_DOT_ROWS(X, 0) CSC_DOT_ROWS(X, 1) CSC_DOT_ROWS(X, 2) CSC_DOT_ROWS(X, 3) CSC_DOT_ROWS(X, 4) CSC_DOT_ROWS(X, 5)
+#define CSC_DOT_COLS(X) X(0) X(1) X(2) X(3) X(4) X(5)
+
 template <class D, class T = hn::TFromD<D>>
 void DotTile(D d, const GemmProblem<T>& pr, const T* HWY_RESTRICT bt, std::size_t ldbt, std::size_t i,
              std::size_t rows, std::size_t j, std::size_t cols, std::size_t p0, std::size_t kc, std::size_t ahead) {
+  static_assert(kDotRows <= 4 && kDotCols <= 6, "CSC_DOT_TILE lists 4 x 6");
   using V = hn::Vec<D>;
   const std::size_t N = hn::Lanes(d);
   const T* HWY_RESTRICT a_row[kDotRows];
@@ -80,41 +88,51 @@ void DotTile(D d, const GemmProblem<T>& pr, const T* HWY_RESTRICT bt, std::size_
   for (std::size_t r = 0; r < kDotRows; ++r) a_row[r] = pr.a + (i + std::min(r, rows - 1)) * pr.lda;
   for (std::size_t c = 0; c < kDotCols; ++c) b_row[c] = bt + (j + std::min(c, cols - 1)) * ldbt;
   const std::size_t k_whole = pr.k / N * N;
-  V acc[kDotRows][kDotCols];
-  for (std::size_t r = 0; r < kDotRows; ++r)
-    for (std::size_t c = 0; c < kDotCols; ++c) acc[r][c] = hn::Zero(d);
+#define CSC_DOT_DECLARE(r, c) [[maybe_unused]] V acc##r##_##c = hn::Zero(d);
+  CSC_DOT_TILE(CSC_DOT_DECLARE)
+#undef CSC_DOT_DECLARE
+  [[maybe_unused]] V a0 = hn::Zero(d), a1 = a0, a2 = a0, a3 = a0;
+#define CSC_DOT_FMA(r, c) \
+  if constexpr (r < kDotRows) acc##r##_##c = hn::MulAdd(a##r, b, acc##r##_##c);
+#define CSC_DOT_COLUMN(c)           \
+  if constexpr (c < kDotCols) {     \
+    const V b = LOAD(b_row[c]);     \
+    CSC_DOT_ROWS(CSC_DOT_FMA, c)    \
+  }
+#define CSC_DOT_LOAD_A(r, unused) \
+  if constexpr (r < kDotRows) a##r = LOAD(a_row[r]);
   const std::size_t p_end = std::min(p0 + kc, k_whole);
   for (std::size_t p = p0; p < p_end; p += N) {
-    V av[kDotRows];
-    for (std::size_t r = 0; r < kDotRows; ++r) {
-      if (ahead != 0) hwy::Prefetch(a_row[r] + p + ahead);
-      av[r] = hn::LoadU(d, a_row[r] + p);
-    }
-    for (std::size_t c = 0; c < kDotCols; ++c) {
-      const V b = hn::LoadU(d, b_row[c] + p);
-      for (std::size_t r = 0; r < kDotRows; ++r) acc[r][c] = hn::MulAdd(av[r], b, acc[r][c]);
-    }
+#define LOAD(row) hn::LoadU(d, (row) + p)
+    if (ahead != 0)
+      for (std::size_t r = 0; r < kDotRows; ++r) hwy::Prefetch(a_row[r] + p + ahead);
+    CSC_DOT_ROWS(CSC_DOT_LOAD_A, 0)
+    CSC_DOT_COLS(CSC_DOT_COLUMN)
+#undef LOAD
   }
   if (p0 + kc >= pr.k && k_whole < pr.k) {  // the last chunk: fewer than N values left
-    const std::size_t tail = pr.k - k_whole;
-    V av[kDotRows];
-    for (std::size_t r = 0; r < kDotRows; ++r) av[r] = math::LoadTail(d, a_row[r] + k_whole, tail);
-    for (std::size_t c = 0; c < kDotCols; ++c) {
-      const V b = math::LoadTail(d, b_row[c] + k_whole, tail);
-      for (std::size_t r = 0; r < kDotRows; ++r) acc[r][c] = hn::MulAdd(av[r], b, acc[r][c]);
-    }
+#define LOAD(row) math::LoadTail(d, (row) + k_whole, pr.k - k_whole)
+    CSC_DOT_ROWS(CSC_DOT_LOAD_A, 0)
+    CSC_DOT_COLS(CSC_DOT_COLUMN)
+#undef LOAD
   }
-  for (std::size_t r = 0; r < rows; ++r) {
-    T* HWY_RESTRICT crow = pr.c + (i + r) * pr.ldc + j;
-    for (std::size_t c = 0; c < cols; ++c) {
-      const T sum = pr.alpha * hn::GetLane(hn::SumOfLanes(d, acc[r][c]));
-      if (p0 > 0)
-        crow[c] += sum;
-      else
-        crow[c] = pr.beta == T(0) ? sum : sum + pr.beta * crow[c];
-    }
-  }
+#undef CSC_DOT_LOAD_A
+#undef CSC_DOT_COLUMN
+#undef CSC_DOT_FMA
+  const auto store = [&](std::size_t r, std::size_t c, V acc) {
+    if (r >= rows || c >= cols) return;
+    T& out = pr.c[(i + r) * pr.ldc + j + c];
+    const T sum = pr.alpha * hn::GetLane(hn::SumOfLanes(d, acc));
+    out = p0 > 0 ? out + sum : pr.beta == T(0) ? sum : sum + pr.beta * out;
+  };
+#define CSC_DOT_STORE(r, c) \
+  if constexpr (r < kDotRows && c < kDotCols) store(r, c, acc##r##_##c);
+  CSC_DOT_TILE(CSC_DOT_STORE)
+#undef CSC_DOT_STORE
 }
+#undef CSC_DOT_COLS
+#undef CSC_DOT_TILE
+#undef CSC_DOT_ROWS
 
 // Chunk by chunk of k (Bt's chunk, n x kc, stays in L2), every row group of A on it, and every column
 // group on a row group's chunk while that is in L1; the first column group prefetches the next
