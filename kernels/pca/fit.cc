@@ -309,10 +309,11 @@ PcaModel fit_impl(T* x, std::size_t n, std::size_t d, std::size_t ld, const FitO
       dec = svd_solver(x, n, d, ld, rank_bound);
       break;
     case Solver::randomized:
-      model.power_iterations = q;
-      model.oversample = options.oversample;
       dec = randomized_solver(x, n, d, ld, k_wanted, options.oversample, q, options.seed);
-      if (options.solver == Solver::automatic && !(dec.worst_residual <= kRandomizedResidualTolerance)) {
+      if (options.solver != Solver::automatic || dec.worst_residual <= kRandomizedResidualTolerance) {
+        model.power_iterations = q;
+        model.oversample = options.oversample;
+      } else {
         const std::string randomized = dec.detail;
         dec = d > n ? samples_gram_solver(x, n, d, ld, options, k_wanted, total_sum_squares)
                     : features_gram_solver(x, n, d, ld, options, k_wanted, total_sum_squares);
@@ -321,8 +322,6 @@ PcaModel fit_impl(T* x, std::size_t n, std::size_t d, std::size_t ld, const FitO
         dec.detail = randomized + limit + ", so the exact Gram solver instead: " + dec.detail;
         model.solver = Solver::gram;
         model.gram_of_samples = d > n;
-        model.power_iterations = 0;
-        model.oversample = 0;
       }
       break;
     case Solver::automatic:

@@ -16,7 +16,7 @@ namespace csc::pca {
 
 namespace {
 
-using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowMatrix = linalg::RowMatrix<double>;
 
 // Below this order, or when most of the spectrum is wanted, the dense solver beats iterating.
 constexpr std::size_t kDenseDim = 192;
@@ -76,7 +76,6 @@ EigenPairs top_eigenpairs(const double* m, std::size_t dim, std::size_t k, std::
   using linalg::Op;
   RowMatrix q(dim, l);
   fill_standard_normal(q.data(), dim * l, seed);
-  for (std::size_t c = 0; c < l; ++c) q.col(static_cast<Eigen::Index>(c)).normalize();
   linalg::orthonormalize_columns(q);
   RowMatrix z(dim, l), x(dim, l), mx(dim, l), h(l, l), w(l, l);
   std::vector<double> residuals;

@@ -23,10 +23,10 @@ struct PcaRunFacts {
   std::optional<PassSummary> pass;      // per-row errors, when a transform pass ran
 };
 
-// result of `csc pca` (the fit).
 // Rows of a row-major rows×cols matrix as a JSON array of arrays (components in the result and the model file).
 Json matrix_json(const std::vector<double>& values, std::size_t rows, std::size_t cols);
 
+// result of `csc pca` (the fit).
 Json pca_fit_result(const pca::PcaModel& model, const PcaRunFacts& facts);
 // result of `csc pca apply`.
 Json pca_apply_result(const pca::PcaModel& model, const PassSummary& pass, std::size_t n_features);

@@ -62,10 +62,7 @@ Blocking choose_blocking(std::size_t mr, std::size_t nr, std::size_t elem, std::
       round_down(static_cast<std::size_t>(caches.l1 * kL1ShareA) / (mr * elem), 8), 64, 1024);
   const std::size_t kc = balanced_block(k, kc_max, 8);
   const std::size_t nc_max = round_down(static_cast<std::size_t>(caches.l2 * kL2ShareB) / (kc * elem), nr);
-  // With a single block of B (skinny products: X·Ω, Xᵀ·Q, scores), each packed A sliver meets one B
-  // block only: an A block in L2 is then read back from L2 instead of from memory.
-  const std::size_t bytes_a = cols <= nc_max ? static_cast<std::size_t>(caches.l2 * kL2ShareB) : kBytesA;
-  const std::size_t mc_max = round_down(bytes_a / (kc * elem), mr);
+  const std::size_t mc_max = round_down(kBytesA / (kc * elem), mr);
   return Blocking{kc, balanced_block(rows, mc_max, mr), balanced_block(cols, nc_max, nr)};
 }
 
