@@ -25,8 +25,11 @@ class NumericBlockReader::Backend {
   std::string source;
   TableFormat format = TableFormat::csv;
   bool has_header = false;
-  std::vector<std::string> selected_names;
-  std::vector<std::size_t> selected;  // file columns, in output order
+  std::vector<std::string> header_names;  // the header row's names; empty: columns are called by index
+  std::vector<std::size_t> selected;      // file columns, in output order
+  // Names of the selected columns, made on first use: a .npy header may promise millions of columns
+  // that a truncated file never delivers, and naming them all up front would be the slowest step.
+  mutable std::optional<std::vector<std::string>> selected_names;
   std::optional<std::size_t> label;   // file column of the labels
   std::string label_name;
   std::optional<std::uint64_t> total_rows;
@@ -55,13 +58,22 @@ std::string shown(std::string_view text) {
   return cut ? out + "..." : out;
 }
 
-std::string list_names(const std::vector<std::string>& names) {
-  constexpr std::size_t kShown = 12;
-  std::string out;
-  for (std::size_t i = 0; i < names.size() && i < kShown; ++i) out += fmt::format("{}\"{}\"", i ? ", " : "", shown(names[i]));
-  if (names.size() > kShown) out += fmt::format(", ... ({} more)", names.size() - kShown);
-  return out;
-}
+// A file's column names: its header row's, or (names empty) the 0-based indices as text.
+struct ColumnNames {
+  const std::vector<std::string>& names;
+  std::size_t count;
+
+  std::string operator[](std::size_t i) const { return names.empty() ? std::to_string(i) : names[i]; }
+
+  std::string listed() const {
+    if (names.empty()) return fmt::format("0 to {}", count - 1);
+    constexpr std::size_t kShown = 12;
+    std::string out;
+    for (std::size_t i = 0; i < count && i < kShown; ++i) out += fmt::format("{}\"{}\"", i ? ", " : "", shown(names[i]));
+    if (count > kShown) out += fmt::format(", ... ({} more)", count - kShown);
+    return out;
+  }
+};
 
 enum class CellStatus { ok, empty, not_number, not_finite, overflow };
 
@@ -84,12 +96,13 @@ CellStatus parse_cell(std::string_view cell, double& value) {
 }
 
 // Resolves the column list and the label column against the file's column names.
-void select_columns(NumericBlockReader::Backend& backend, const std::vector<std::string>& names,
-                    const TableOptions& options, const std::string& where) {
+void select_columns(NumericBlockReader::Backend& backend, std::size_t column_count, const TableOptions& options,
+                    const std::string& where) {
+  const ColumnNames names{backend.header_names, column_count};
   const auto find = [&](std::string_view token) -> std::size_t {
-    std::size_t found = names.size(), matches = 0;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (names[i] == token) {
+    std::size_t found = column_count, matches = 0;
+    for (std::size_t i = 0; i < names.names.size(); ++i) {
+      if (names.names[i] == token) {
         if (matches++ == 0) found = i;
       }
     }
@@ -101,11 +114,11 @@ void select_columns(NumericBlockReader::Backend& backend, const std::vector<std:
     if (digits) {
       std::size_t index = 0;
       const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), index);
-      if (ec == std::errc() && index < names.size()) return index;
+      if (ec == std::errc() && index < column_count) return index;
       throw input_error(where, fmt::format("column index {} is out of range, the file has {} columns (0 to {})",
-                                           shown(token), names.size(), names.size() - 1));
+                                           shown(token), column_count, column_count - 1));
     }
-    throw input_error(where, fmt::format("no column is named \"{}\", the columns are {}", shown(token), list_names(names)));
+    throw input_error(where, fmt::format("no column is named \"{}\", the columns are {}", shown(token), names.listed()));
   };
 
   if (!trim(options.label_column).empty()) {
@@ -113,7 +126,8 @@ void select_columns(NumericBlockReader::Backend& backend, const std::vector<std:
     backend.label_name = names[*backend.label];
   }
   if (trim(options.columns).empty()) {
-    for (std::size_t i = 0; i < names.size(); ++i)
+    backend.selected.reserve(column_count);
+    for (std::size_t i = 0; i < column_count; ++i)
       if (i != backend.label) backend.selected.push_back(i);
   } else {
     std::string_view list = options.columns;
@@ -138,7 +152,6 @@ void select_columns(NumericBlockReader::Backend& backend, const std::vector<std:
   if (backend.selected.empty())
     throw input_error(where, fmt::format("no numeric columns are left once the label column \"{}\" is set aside",
                                          shown(backend.label_name)));
-  for (const std::size_t index : backend.selected) backend.selected_names.push_back(names[index]);
 }
 
 class CsvBackend final : public NumericBlockReader::Backend {
@@ -153,16 +166,14 @@ class CsvBackend final : public NumericBlockReader::Backend {
     header_mode_ = options.header;
     has_header = options.header == HeaderMode::present ||
                  (options.header == HeaderMode::automatic && looks_like_header(reader_->fields()));
-    std::vector<std::string> names;
     if (has_header) {
-      for (std::size_t i = 0; i < expected_fields_; ++i) names.emplace_back(trim(reader_->text(i)));
+      for (std::size_t i = 0; i < expected_fields_; ++i) header_names.emplace_back(trim(reader_->text(i)));
       const std::string header_where = reader_->where_record();
       if (!next_nonblank())
         throw input_error(header_where, "the file has a header row but no data rows, add rows of numbers");
-      select_columns(*this, names, options, header_where);
+      select_columns(*this, expected_fields_, options, header_where);
     } else {
-      for (std::size_t i = 0; i < expected_fields_; ++i) names.push_back(std::to_string(i));
-      select_columns(*this, names, options, source);
+      select_columns(*this, expected_fields_, options, source);
     }
     pending_ = true;  // the first data row is already in the reader
   }
@@ -225,7 +236,7 @@ class CsvBackend final : public NumericBlockReader::Backend {
 
   [[noreturn]] void cell_error(CellStatus status, std::size_t index, std::size_t output_column) const {
     const CsvField& field = reader_->fields()[index];
-    const std::string column = has_header ? fmt::format("column \"{}\", index {}", shown(selected_names[output_column]), index)
+    const std::string column = has_header ? fmt::format("column \"{}\", index {}", shown(header_names[selected[output_column]]), index)
                                           : fmt::format("column index {}", index);
     std::string what;
     switch (status) {
@@ -277,9 +288,9 @@ class NpyBackend final : public NumericBlockReader::Backend {
                                             header_.cols(), shape, kMaxColumns));
     if (const auto size = input_->size(); size && *size - header_.data_offset > header_.data_bytes())
       throw trailing_error(*size - header_.data_offset - header_.data_bytes());
-    std::vector<std::string> names;
-    for (std::uint64_t i = 0; i < header_.cols(); ++i) names.push_back(std::to_string(i));
-    select_columns(*this, names, options, source);
+    if (const auto size = input_->size(); size && *size - header_.data_offset < header_.data_bytes())
+      throw truncated_error(*size - header_.data_offset);
+    select_columns(*this, static_cast<std::size_t>(header_.cols()), options, source);
     total_rows = header_.rows();
     all_columns_ = !label && selected.size() == header_.cols();
     for (std::size_t i = 0; all_columns_ && i < selected.size(); ++i) all_columns_ = selected[i] == i;
@@ -341,12 +352,15 @@ class NpyBackend final : public NumericBlockReader::Backend {
       const std::size_t next = std::min(bytes, have + std::max<std::size_t>(have, std::size_t{1} << 20));
       raw_.resize(next);
       have += input_->read(reinterpret_cast<char*>(raw_.data()) + have, next - have);
-      if (have < next)
-        throw input_error(source, fmt::format("truncated .npy file: the header promises {} {} values ({} bytes) but "
-                                              "only {} bytes of data follow, rewrite the file",
-                                              header_.element_count(), npy_descr(header_.dtype), header_.data_bytes(),
-                                              input_->position() - header_.data_offset));
+      if (have < next) throw truncated_error(input_->position() - header_.data_offset);
     }
+  }
+
+  Error truncated_error(std::uint64_t data_bytes) const {
+    return input_error(source, fmt::format("truncated .npy file: the header promises {} {} values ({} bytes) but only "
+                                           "{} bytes of data follow, rewrite the file",
+                                           header_.element_count(), npy_descr(header_.dtype), header_.data_bytes(),
+                                           data_bytes));
   }
 
   Error trailing_error(std::uint64_t bytes) const {
@@ -449,7 +463,15 @@ std::size_t NumericBlockReader::next_block(std::size_t max_rows, std::vector<dou
 }
 
 std::size_t NumericBlockReader::cols() const { return backend_->selected.size(); }
-const std::vector<std::string>& NumericBlockReader::column_names() const { return backend_->selected_names; }
+const std::vector<std::string>& NumericBlockReader::column_names() const {
+  if (!backend_->selected_names) {
+    const ColumnNames names{backend_->header_names, 0};
+    auto& out = backend_->selected_names.emplace();
+    out.reserve(backend_->selected.size());
+    for (const std::size_t index : backend_->selected) out.push_back(names[index]);
+  }
+  return *backend_->selected_names;
+}
 const std::vector<std::size_t>& NumericBlockReader::source_columns() const { return backend_->selected; }
 bool NumericBlockReader::has_labels() const { return backend_->label.has_value(); }
 const std::string& NumericBlockReader::label_name() const { return backend_->label_name; }
