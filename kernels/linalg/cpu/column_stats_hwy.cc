@@ -9,6 +9,7 @@
 #include <hwy/highway.h>
 
 #include <hwy/aligned_allocator.h>
+#include <hwy/cache_control.h>
 #include <algorithm>
 #include <cmath>
 #include <new>
@@ -28,6 +29,9 @@ constexpr std::size_t kMaxBlockRows = 1024;
 // fixed chunks of rows.
 constexpr std::size_t kStripCols = 512;  // 2-4 KiB of each row; the nine accumulator arrays fill 36 KiB of L1
 constexpr std::size_t kChunkRows = 8192;
+// A strip's rows are `ld` apart, each run (at most kStripCols values) too short for the hardware
+// prefetchers to ramp up: pass 1 prefetches the run this many rows ahead.
+constexpr std::size_t kPrefetchRows = 4;
 constexpr std::size_t kParallelCells = 1 << 16;
 // Accumulator arrays are padded to a whole number of the widest vector of doubles.
 constexpr std::size_t kPad = HWY_MAX_BYTES / sizeof(double);
@@ -68,11 +72,22 @@ void Accumulate(const T* x, std::size_t ld, std::size_t rows, std::size_t width,
   const hn::ScalableTag<double> dd;
   const std::size_t lanes = hn::Lanes(dd);
   const std::size_t padded = Padded(width);
-  std::fill(acc.mean, acc.mean + padded, 0.0);
-  std::fill(acc.m2, acc.m2 + padded, 0.0);
-  std::fill(acc.min, acc.min + padded, INFINITY);
-  std::fill(acc.max, acc.max + padded, -INFINITY);
-  std::fill(acc.nonfinite, acc.nonfinite + padded, 0.0);
+  // Local restrict copies: through `acc` the compiler would reload every array pointer after each
+  // store (a double store might alias them).
+  double* HWY_RESTRICT mean = acc.mean;
+  double* HWY_RESTRICT m2 = acc.m2;
+  double* HWY_RESTRICT min = acc.min;
+  double* HWY_RESTRICT max = acc.max;
+  double* HWY_RESTRICT nonfinite = acc.nonfinite;
+  double* HWY_RESTRICT shift = acc.shift;
+  double* HWY_RESTRICT sum = acc.sum;
+  double* HWY_RESTRICT m2_block = acc.m2_block;
+  double* HWY_RESTRICT dev_sum = acc.dev_sum;
+  std::fill(mean, mean + padded, 0.0);
+  std::fill(m2, m2 + padded, 0.0);
+  std::fill(min, min + padded, INFINITY);
+  std::fill(max, max + padded, -INFINITY);
+  std::fill(nonfinite, nonfinite + padded, 0.0);
   acc.rows = 0;
   const std::size_t block_rows = std::clamp<std::size_t>(kBlockBytes / (std::max<std::size_t>(width, 1) * sizeof(T)), 1, kMaxBlockRows);
   const auto pos_inf = hn::Set(dd, INFINITY), neg_inf = hn::Set(dd, -INFINITY), one = hn::Set(dd, 1.0);
@@ -90,44 +105,46 @@ void Accumulate(const T* x, std::size_t ld, std::size_t rows, std::size_t width,
     // shifted differences are exact.
     for (std::size_t j = 0; j < width; j += lanes) {
       const std::size_t count = std::min(lanes, width - j);
-      hn::Store(na > 0 ? hn::Load(dd, acc.mean + j) : LoadAsDouble(dd, block + j, count), dd, acc.shift + j);
-      hn::Store(hn::Zero(dd), dd, acc.sum + j);
-      hn::Store(hn::Zero(dd), dd, acc.m2_block + j);
-      hn::Store(hn::Zero(dd), dd, acc.dev_sum + j);
+      hn::Store(na > 0 ? hn::Load(dd, mean + j) : LoadAsDouble(dd, block + j, count), dd, shift + j);
+      hn::Store(hn::Zero(dd), dd, sum + j);
+      hn::Store(hn::Zero(dd), dd, m2_block + j);
+      hn::Store(hn::Zero(dd), dd, dev_sum + j);
     }
     // Pass 1: shifted sums, finite min/max and the non-finite count.
     for (std::size_t r = 0; r < nb; ++r) {
       const T* row = block + r * ld;
+      if (r0 + r + kPrefetchRows < rows)
+        for (std::size_t j = 0; j < width; j += 64 / sizeof(T)) hwy::Prefetch(row + kPrefetchRows * ld + j);
       for (std::size_t j = 0; j < width; j += lanes) {
         const auto v = LoadAsDouble(dd, row + j, std::min(lanes, width - j));
         const auto finite = hn::IsFinite(v);
-        hn::Store(hn::Add(hn::Load(dd, acc.sum + j), hn::Sub(v, hn::Load(dd, acc.shift + j))), dd, acc.sum + j);
-        hn::Store(hn::Min(hn::Load(dd, acc.min + j), hn::IfThenElse(finite, v, pos_inf)), dd, acc.min + j);
-        hn::Store(hn::Max(hn::Load(dd, acc.max + j), hn::IfThenElse(finite, v, neg_inf)), dd, acc.max + j);
-        hn::Store(hn::Add(hn::Load(dd, acc.nonfinite + j), hn::IfThenZeroElse(finite, one)), dd, acc.nonfinite + j);
+        hn::Store(hn::Add(hn::Load(dd, sum + j), hn::Sub(v, hn::Load(dd, shift + j))), dd, sum + j);
+        hn::Store(hn::Min(hn::Load(dd, min + j), hn::IfThenElse(finite, v, pos_inf)), dd, min + j);
+        hn::Store(hn::Max(hn::Load(dd, max + j), hn::IfThenElse(finite, v, neg_inf)), dd, max + j);
+        hn::Store(hn::Add(hn::Load(dd, nonfinite + j), hn::IfThenZeroElse(finite, one)), dd, nonfinite + j);
       }
     }
-    for (std::size_t j = 0; j < width; j += lanes) hn::Store(hn::Mul(hn::Load(dd, acc.sum + j), inv_nb), dd, acc.sum + j);
+    for (std::size_t j = 0; j < width; j += lanes) hn::Store(hn::Mul(hn::Load(dd, sum + j), inv_nb), dd, sum + j);
     // Pass 2: squared deviations from the block mean, corrected by the deviations' own sum.
     for (std::size_t r = 0; r < nb; ++r) {
       const T* row = block + r * ld;
       for (std::size_t j = 0; j < width; j += lanes) {
         const auto v = LoadAsDouble(dd, row + j, std::min(lanes, width - j));
-        const auto dev = hn::Sub(hn::Sub(v, hn::Load(dd, acc.shift + j)), hn::Load(dd, acc.sum + j));
-        hn::Store(hn::MulAdd(dev, dev, hn::Load(dd, acc.m2_block + j)), dd, acc.m2_block + j);
-        hn::Store(hn::Add(hn::Load(dd, acc.dev_sum + j), dev), dd, acc.dev_sum + j);
+        const auto dev = hn::Sub(hn::Sub(v, hn::Load(dd, shift + j)), hn::Load(dd, sum + j));
+        hn::Store(hn::MulAdd(dev, dev, hn::Load(dd, m2_block + j)), dd, m2_block + j);
+        hn::Store(hn::Add(hn::Load(dd, dev_sum + j), dev), dd, dev_sum + j);
       }
     }
     // Merge with the rows before this block (mean_a is 0 and weight_b 1 for the first block).
     for (std::size_t j = 0; j < width; j += lanes) {
-      const auto mean_a = hn::Load(dd, acc.mean + j);
-      const auto shifted_mean_b = hn::Load(dd, acc.sum + j);
-      const auto dev_sum = hn::Load(dd, acc.dev_sum + j);
-      const auto m2_b = hn::NegMulAdd(hn::Mul(dev_sum, dev_sum), inv_nb, hn::Load(dd, acc.m2_block + j));
-      const auto delta = hn::Add(hn::Sub(hn::Load(dd, acc.shift + j), mean_a), shifted_mean_b);
-      hn::Store(hn::MulAdd(delta, weight_b, mean_a), dd, acc.mean + j);
-      const auto m2 = hn::Add(hn::Load(dd, acc.m2 + j), m2_b);
-      hn::Store(hn::MulAdd(hn::Mul(delta, delta), weight_ab, m2), dd, acc.m2 + j);
+      const auto mean_a = hn::Load(dd, mean + j);
+      const auto shifted_mean_b = hn::Load(dd, sum + j);
+      const auto deviations = hn::Load(dd, dev_sum + j);
+      const auto m2_b = hn::NegMulAdd(hn::Mul(deviations, deviations), inv_nb, hn::Load(dd, m2_block + j));
+      const auto delta = hn::Add(hn::Sub(hn::Load(dd, shift + j), mean_a), shifted_mean_b);
+      hn::Store(hn::MulAdd(delta, weight_b, mean_a), dd, mean + j);
+      const auto m2_ab = hn::Add(hn::Load(dd, m2 + j), m2_b);
+      hn::Store(hn::MulAdd(hn::Mul(delta, delta), weight_ab, m2_ab), dd, m2 + j);
     }
     acc.rows += nb;
   }
