@@ -45,11 +45,16 @@ bool cholesky_pass(RowMatrix<double>& y, RowMatrix<double>& product, bool expect
 
 }  // namespace
 
-void orthonormalize_columns(RowMatrix<double>& y) {
+void orthonormalize_columns(RowMatrix<double>& y, RowMatrix<double>& workspace) {
   if (y.cols() == 0) return;
-  RowMatrix<double> product(y.rows(), y.cols());
-  if (cholesky_pass(y, product, false) && cholesky_pass(y, product, true)) return;
+  workspace.resize(y.rows(), y.cols());
+  if (cholesky_pass(y, workspace, false) && cholesky_pass(y, workspace, true)) return;
   householder(y);
+}
+
+void orthonormalize_columns(RowMatrix<double>& y) {
+  RowMatrix<double> workspace;
+  orthonormalize_columns(y, workspace);
 }
 
 }  // namespace csc::linalg

@@ -47,14 +47,22 @@ void check(const void* a, std::size_t m, std::size_t n, std::size_t lda, std::si
   if (a == nullptr) throw std::invalid_argument("randomized_range: null matrix");
 }
 
-// Orthonormal basis of the columns of y, computed in double for both input types: only A's products
-// need float speed, and a float Cholesky QR would fail on blocks that double handles.
-template <class T>
-RowMatrix<T> orthonormal_basis(const RowMatrix<T>& y) {
-  RowMatrix<double> basis = y.template cast<double>();
-  orthonormalize_columns(basis);
-  return basis.template cast<T>();
-}
+// Orthonormal bases of blocks of columns, computed in double for both input types: only A's products
+// need float speed, and a float Cholesky QR would fail on blocks that double handles. The double
+// blocks persist between calls (see orthonormalize_columns' workspace).
+class OrthonormalBasis {
+ public:
+  // out = an orthonormal basis of y's columns (out may be y).
+  template <class T>
+  void operator()(const RowMatrix<T>& y, RowMatrix<T>& out) {
+    basis_ = y.template cast<double>();
+    orthonormalize_columns(basis_, workspace_);
+    out = basis_.template cast<T>();
+  }
+
+ private:
+  RowMatrix<double> basis_, workspace_;
+};
 
 template <class T>
 RowMatrix<T> range(const T* a, std::size_t m, std::size_t n, std::size_t lda, std::size_t k, std::size_t oversample,
@@ -66,15 +74,16 @@ RowMatrix<T> range(const T* a, std::size_t m, std::size_t n, std::size_t lda, st
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < l; ++j) omega(i, j) = static_cast<T>(gaussian.next());
 
-  RowMatrix<T> y(m, l);
-  gemm(Op::none, Op::none, m, l, n, T(1), a, lda, omega.data(), l, T(0), y.data(), l);
-  RowMatrix<T> q = orthonormal_basis(y);
-  RowMatrix<T> z(n, l);
+  RowMatrix<T> q(m, l);
+  gemm(Op::none, Op::none, m, l, n, T(1), a, lda, omega.data(), l, T(0), q.data(), l);
+  OrthonormalBasis samples_basis, features_basis;  // blocks of m and of n rows
+  samples_basis(q, q);
+  RowMatrix<T>& z = omega;  // n x l, no longer needed
   for (std::size_t it = 0; it < power_iterations; ++it) {
     gemm(Op::transpose, Op::none, n, l, m, T(1), a, lda, q.data(), l, T(0), z.data(), l);
-    const RowMatrix<T> qz = orthonormal_basis(z);
-    gemm(Op::none, Op::none, m, l, n, T(1), a, lda, qz.data(), l, T(0), y.data(), l);
-    q = orthonormal_basis(y);
+    features_basis(z, z);
+    gemm(Op::none, Op::none, m, l, n, T(1), a, lda, z.data(), l, T(0), q.data(), l);
+    samples_basis(q, q);
   }
   return q;
 }

@@ -77,7 +77,7 @@ EigenPairs top_eigenpairs(const double* m, std::size_t dim, std::size_t k, std::
   RowMatrix q(dim, l);
   fill_standard_normal(q.data(), dim * l, seed);
   linalg::orthonormalize_columns(q);
-  RowMatrix z(dim, l), x(dim, l), mx(dim, l), h(l, l), w(l, l);
+  RowMatrix z(dim, l), x(dim, l), mx(dim, l), h(l, l), w(l, l), workspace(dim, l);
   std::vector<double> residuals;
   int iteration = 1;
   for (; iteration <= max_iterations; ++iteration) {
@@ -129,7 +129,7 @@ EigenPairs top_eigenpairs(const double* m, std::size_t dim, std::size_t k, std::
         mx.col(c) = x.col(c).normalized();
     }
     q.swap(mx);
-    linalg::orthonormalize_columns(q);
+    linalg::orthonormalize_columns(q, workspace);
   }
   EigenPairs out = dense(m, dim, k, seed);
   out.method += " (subspace iteration would not converge within " + std::to_string(max_iterations) +

@@ -36,9 +36,13 @@ RowMatrix<double> conditioned(Eigen::Index rows, Eigen::Index cols, double decad
 }
 
 // Checks the three properties; `full_rank` columns of y are independent (the rest repeat or are zero).
-void check_basis(const RowMatrix<double>& y, Eigen::Index full_rank) {
+// With a workspace, through the overload that keeps the product between passes in it.
+void check_basis(const RowMatrix<double>& y, Eigen::Index full_rank, RowMatrix<double>* workspace = nullptr) {
   RowMatrix<double> q = y;
-  orthonormalize_columns(q);
+  if (workspace != nullptr)
+    orthonormalize_columns(q, *workspace);
+  else
+    orthonormalize_columns(q);
   const Eigen::Index cols = y.cols();
   REQUIRE(q.rows() == y.rows());
   REQUIRE(q.cols() == cols);
@@ -64,6 +68,15 @@ TEST_CASE("orthonormalize_columns: a well-conditioned block, columns of very dif
     for (Eigen::Index j = 0; j < y.cols(); ++j) y.col(j) *= std::pow(10.0, static_cast<double>(j % 7) - 3);
     check_basis(y, y.cols());
   });
+}
+
+TEST_CASE("orthonormalize_columns: one workspace through blocks of other shapes, fallback included") {
+  std::mt19937_64 rng(3);
+  RowMatrix<double> workspace(7, 3);  // the wrong shape to start with
+  check_basis(gaussian(400, 12, rng), 12, &workspace);
+  check_basis(conditioned(300, 20, 14.0, rng), 0, &workspace);  // Householder after a first pass
+  check_basis(gaussian(400, 12, rng), 12, &workspace);
+  check_basis(gaussian(50, 50, rng), 50, &workspace);
 }
 
 TEST_CASE("orthonormalize_columns: condition numbers within and past Cholesky QR's reach") {
