@@ -58,18 +58,18 @@ std::string shown(std::string_view text) {
   return cut ? out + "..." : out;
 }
 
-// A file's column names: its header row's, or (names empty) the 0-based indices as text.
+// A file's column names: its header row's, or (header empty) the 0-based indices as text.
 struct ColumnNames {
-  const std::vector<std::string>& names;
+  const std::vector<std::string>& header;
   std::size_t count;
 
-  std::string operator[](std::size_t i) const { return names.empty() ? std::to_string(i) : names[i]; }
+  std::string operator[](std::size_t i) const { return header.empty() ? std::to_string(i) : header[i]; }
 
   std::string listed() const {
-    if (names.empty()) return fmt::format("0 to {}", count - 1);
+    if (header.empty()) return fmt::format("0 to {}", count - 1);
     constexpr std::size_t kShown = 12;
     std::string out;
-    for (std::size_t i = 0; i < count && i < kShown; ++i) out += fmt::format("{}\"{}\"", i ? ", " : "", shown(names[i]));
+    for (std::size_t i = 0; i < count && i < kShown; ++i) out += fmt::format("{}\"{}\"", i ? ", " : "", shown(header[i]));
     if (count > kShown) out += fmt::format(", ... ({} more)", count - kShown);
     return out;
   }
@@ -101,8 +101,8 @@ void select_columns(NumericBlockReader::Backend& backend, std::size_t column_cou
   const ColumnNames names{backend.header_names, column_count};
   const auto find = [&](std::string_view token) -> std::size_t {
     std::size_t found = column_count, matches = 0;
-    for (std::size_t i = 0; i < names.names.size(); ++i) {
-      if (names.names[i] == token) {
+    for (std::size_t i = 0; i < names.header.size(); ++i) {
+      if (names.header[i] == token) {
         if (matches++ == 0) found = i;
       }
     }
