@@ -286,10 +286,11 @@ class NpyBackend final : public NumericBlockReader::Backend {
       throw input_error(source, fmt::format("the array has {} columns (shape {}), more than the {} csc reads; store "
                                             "observations as rows",
                                             header_.cols(), shape, kMaxColumns));
-    if (const auto size = input_->size(); size && *size - header_.data_offset > header_.data_bytes())
-      throw trailing_error(*size - header_.data_offset - header_.data_bytes());
-    if (const auto size = input_->size(); size && *size - header_.data_offset < header_.data_bytes())
-      throw truncated_error(*size - header_.data_offset);
+    if (const auto size = input_->size()) {
+      const std::uint64_t data_bytes = *size - header_.data_offset;
+      if (data_bytes > header_.data_bytes()) throw trailing_error(data_bytes - header_.data_bytes());
+      if (data_bytes < header_.data_bytes()) throw truncated_error(data_bytes);
+    }
     select_columns(*this, static_cast<std::size_t>(header_.cols()), options, source);
     total_rows = header_.rows();
     all_columns_ = !label && selected.size() == header_.cols();

@@ -361,7 +361,13 @@ TEST_CASE("table: a truncated .npy file is rejected when opened, a stream at the
   NumericBlockReader reader(in, "cut.npy");
   CHECK(reader.cols() == 7777773);
   std::vector<double> values;
-  CHECK_THROWS_AS(reader.next_block(1, values), csc::Error);
+  try {
+    reader.next_block(1, values);
+    FAIL("no error");
+  } catch (const csc::Error& error) {
+    CHECK(std::string(error.what()) == "cut.npy: truncated .npy file: the header promises 15555546 <f4 values "
+                                       "(62222184 bytes) but only 25 bytes of data follow, rewrite the file");
+  }
 }
 
 TEST_CASE("table: columns without a header are named by their file index") {
