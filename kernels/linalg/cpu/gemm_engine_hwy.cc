@@ -199,7 +199,7 @@ void RunRegion(D d, const GemmProblem<T>& pr, const Region& rg, const Blocking& 
 template <class D, class T = hn::TFromD<D>>
 void AccumulateGramRows(D d, const T* HWY_RESTRICT y, std::size_t rows, std::size_t dim, std::size_t ld,
                         T* HWY_RESTRICT c, std::size_t ldc) {
-  const std::size_t NR = kNV * hn::Lanes(d);
+  const std::size_t N = hn::Lanes(d), NR = kNV * N;
   const std::size_t slivers = (dim + kMR - 1) / kMR;
   const std::size_t shift = slivers * kMR - dim;
   TileOut<T> out{nullptr, ldc, T(1), T(1), true};
@@ -207,7 +207,11 @@ void AccumulateGramRows(D d, const T* HWY_RESTRICT y, std::size_t rows, std::siz
     const std::size_t end = (s + 1) * kMR - shift;  // one past the sliver's last Gram row
     for (std::size_t j = 0; j < end; j += NR) {
       out.c = c + s * kMR * ldc + j;
-      MicroKernel(d, rows, y + s * kMR - shift, ld, y + j, ld, out);
+      // A one-vector tile where that reaches the diagonal (d = 100 in floats: 15 % fewer products).
+      if (end - j <= N)
+        MicroKernel<1>(d, rows, y + s * kMR - shift, ld, y + j, ld, out);
+      else
+        MicroKernel(d, rows, y + s * kMR - shift, ld, y + j, ld, out);
     }
   }
 }

@@ -83,7 +83,8 @@ struct TileOut {
   bool read_c;
 };
 
-template <class D, class V, class T = hn::TFromD<D>>
+// Row r of the tile: kVectors (1 or 2) vectors, v1 ignored when kVectors is 1.
+template <std::size_t kVectors, class D, class V, class T = hn::TFromD<D>>
 HWY_INLINE void StoreRow(D d, const TileOut<T>& out, std::size_t r, V v0, V v1) {
   const std::size_t N = hn::Lanes(d);
   T* HWY_RESTRICT row = out.c + r * out.ldc;
@@ -93,10 +94,10 @@ HWY_INLINE void StoreRow(D d, const TileOut<T>& out, std::size_t r, V v0, V v1) 
   if (out.read_c) {
     const V beta = hn::Set(d, out.beta);
     x0 = hn::MulAdd(beta, hn::LoadU(d, row), x0);
-    x1 = hn::MulAdd(beta, hn::LoadU(d, row + N), x1);
+    if constexpr (kVectors == 2) x1 = hn::MulAdd(beta, hn::LoadU(d, row + N), x1);
   }
   hn::StoreU(x0, d, row);
-  hn::StoreU(x1, d, row + N);
+  if constexpr (kVectors == 2) hn::StoreU(x1, d, row + N);
 }
 
 // Rows of the register tile, spelled out: named variables rather than an array keep every
@@ -104,33 +105,35 @@ HWY_INLINE void StoreRow(D d, const TileOut<T>& out, std::size_t r, V v0, V v1) 
 #define CSC_GEMM_TILE_ROWS(X) \
   X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13)
 
-// The micro-kernel: for p < kc, the kMR values a[p * a_step + r] (a sliver of A) times the NR values
-// b[p * b_step + j] (a panel of B, vector-aligned), accumulated in registers, then stored through `out`.
-// Packed operands step by kMR and NR; accumulate_gram_rows reads rows of unpacked data (step ld).
-template <class D, class T = hn::TFromD<D>>
+// The micro-kernel: for p < kc, the kMR values a[p * a_step + r] (a sliver of A) times the
+// kVectors * Lanes values b[p * b_step + j] (a panel of B, vector-aligned), accumulated in registers,
+// then stored through `out`. Packed operands step by kMR and NR; accumulate_gram_rows reads rows of
+// unpacked data (step ld) and narrows the tile to one vector where that covers the triangle's edge.
+template <std::size_t kVectors = kNV, class D, class T = hn::TFromD<D>>
 HWY_INLINE void MicroKernel(D d, std::size_t kc, const T* HWY_RESTRICT a, std::size_t a_step, const T* HWY_RESTRICT b,
                             std::size_t b_step, const TileOut<T>& out) {
   static_assert(kMR <= 14, "CSC_GEMM_TILE_ROWS lists 14 rows");
+  static_assert(kVectors == 1 || kVectors == 2, "the tile is one or two vectors wide");
   using V = hn::Vec<D>;
   const std::size_t N = hn::Lanes(d);
 #define CSC_GEMM_DECLARE(r) [[maybe_unused]] V c##r##_0 = hn::Zero(d), c##r##_1 = hn::Zero(d);
   CSC_GEMM_TILE_ROWS(CSC_GEMM_DECLARE)
 #undef CSC_GEMM_DECLARE
-#define CSC_GEMM_PREFETCH(r)                                        \
-  if constexpr (r < kMR) {                                          \
-    hwy::Prefetch(out.c + r * out.ldc);                             \
-    hwy::Prefetch(out.c + r * out.ldc + kNV * N - 1);               \
+#define CSC_GEMM_PREFETCH(r)                              \
+  if constexpr (r < kMR) {                                \
+    hwy::Prefetch(out.c + r * out.ldc);                   \
+    hwy::Prefetch(out.c + r * out.ldc + kVectors * N - 1); \
   }
   CSC_GEMM_TILE_ROWS(CSC_GEMM_PREFETCH)
 #undef CSC_GEMM_PREFETCH
   for (std::size_t p = 0; p < kc; ++p) {
     const V b0 = hn::Load(d, b);
-    const V b1 = hn::Load(d, b + N);
-#define CSC_GEMM_FMA(r)                     \
-  if constexpr (r < kMR) {                  \
-    const V ar = hn::Set(d, a[r]);          \
-    c##r##_0 = hn::MulAdd(ar, b0, c##r##_0); \
-    c##r##_1 = hn::MulAdd(ar, b1, c##r##_1); \
+    [[maybe_unused]] const V b1 = kVectors == 2 ? hn::Load(d, b + N) : b0;
+#define CSC_GEMM_FMA(r)                                                  \
+  if constexpr (r < kMR) {                                               \
+    const V ar = hn::Set(d, a[r]);                                       \
+    c##r##_0 = hn::MulAdd(ar, b0, c##r##_0);                              \
+    if constexpr (kVectors == 2) c##r##_1 = hn::MulAdd(ar, b1, c##r##_1); \
   }
     CSC_GEMM_TILE_ROWS(CSC_GEMM_FMA)
 #undef CSC_GEMM_FMA
@@ -138,7 +141,7 @@ HWY_INLINE void MicroKernel(D d, std::size_t kc, const T* HWY_RESTRICT a, std::s
     b += b_step;
   }
 #define CSC_GEMM_STORE(r) \
-  if constexpr (r < kMR) StoreRow(d, out, r, c##r##_0, c##r##_1);
+  if constexpr (r < kMR) StoreRow<kVectors>(d, out, r, c##r##_0, c##r##_1);
   CSC_GEMM_TILE_ROWS(CSC_GEMM_STORE)
 #undef CSC_GEMM_STORE
 }
