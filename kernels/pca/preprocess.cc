@@ -1,7 +1,10 @@
 // Centring/scaling parameters from column statistics, and their in-place application.
 #include "kernels/pca/preprocess.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "kernels/pca/row_ops.h"
 
 namespace csc::pca {
 
@@ -33,12 +36,13 @@ void apply(T* x, std::size_t n, std::size_t d, std::size_t ld, const std::vector
     shift[j] = static_cast<T>(mean[j]);
     factor[j] = static_cast<T>(1.0 / scale[j]);
   }
-  const T* s = shift.data();
-  const T* f = factor.data();
+  // Blocks of rows, so that each thread's share is a few calls rather than one per row.
+  constexpr std::size_t kRows = 64;
+  const auto blocks = static_cast<std::ptrdiff_t>((n + kRows - 1) / kRows);
 #pragma omp parallel for schedule(static)
-  for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(n); ++i) {
-    T* row = x + static_cast<std::size_t>(i) * ld;
-    for (std::size_t j = 0; j < d; ++j) row[j] = (row[j] - s[j]) * f[j];
+  for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+    const std::size_t begin = static_cast<std::size_t>(b) * kRows;
+    centre_rows(x + begin * ld, std::min(kRows, n - begin), d, ld, shift.data(), factor.data());
   }
 }
 

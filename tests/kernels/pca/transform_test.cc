@@ -123,3 +123,37 @@ TEST_CASE("transform: data left preprocessed by the fit and raw data give the sa
     for (std::size_t i = 0; i < n * 3; ++i) CHECK(from_fit[i] == doctest::Approx(from_raw[i]).epsilon(1e-12).scale(1.0));
   }
 }
+
+TEST_CASE("transform: wide float rows, split in chunks of a few rows, follow the definitions") {
+  // 3000 float columns: chunks of 43 rows (512 KiB), so 100 rows take three, the last one short.
+  const std::size_t n = 100, d = 3000, k = 4;
+  const auto m = csc::pca::test::planted(n, d, {25.0, 9.0, 4.0, 1.0}, 0.1, 3);
+  const PcaModel model = fit(m.values, n, d, k, false);
+  csc::pca::Projector<float> projector(model, false);
+  std::vector<float> a(m.values.begin(), m.values.end());
+  std::vector<float> scores(n * k), recon(n * d);
+  std::vector<double> errors(n);
+  projector.transform(a.data(), n, d, false, scores.data(), errors.data(), recon.data());
+  std::size_t bad_scores = 0, bad_errors = 0, bad_recon = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<double> centred(d), back(d, 0.0);
+    for (std::size_t j = 0; j < d; ++j) centred[j] = static_cast<float>(m.values[i * d + j]) - static_cast<float>(model.mean[j]);
+    double norm = 0;
+    for (double c : centred) norm += c * c;
+    for (std::size_t c = 0; c < k; ++c) {
+      double s = 0;
+      for (std::size_t j = 0; j < d; ++j) s += centred[j] * static_cast<float>(model.components[c * d + j]);
+      for (std::size_t j = 0; j < d; ++j) back[j] += s * static_cast<float>(model.components[c * d + j]);
+      bad_scores += std::abs(scores[i * k + c] - s) > 1e-5 * std::sqrt(norm);
+    }
+    double e = 0;
+    for (std::size_t j = 0; j < d; ++j) {
+      e += (centred[j] - back[j]) * (centred[j] - back[j]);
+      bad_recon += std::abs(recon[i * d + j] - (back[j] + model.mean[j])) > 1e-5 * (1 + std::abs(model.mean[j]));
+    }
+    bad_errors += std::abs(errors[i] - e) > 1e-4 * e;
+  }
+  CHECK(bad_scores == 0);
+  CHECK(bad_errors == 0);
+  CHECK(bad_recon == 0);
+}
