@@ -20,7 +20,7 @@ class NumericBlockReader::Backend {
  public:
   virtual ~Backend() = default;
   // Appends up to max_rows rows (and labels when asked); returns how many.
-  virtual std::size_t append_rows(std::size_t max_rows, std::vector<double>& values, std::vector<std::string>* labels) = 0;
+  virtual std::size_t append_rows(std::size_t max_rows, NumericValues& values, std::vector<std::string>* labels) = 0;
 
   std::string source;
   TableFormat format = TableFormat::csv;
@@ -178,7 +178,7 @@ class CsvBackend final : public NumericBlockReader::Backend {
     pending_ = true;  // the first data row is already in the reader
   }
 
-  std::size_t append_rows(std::size_t max_rows, std::vector<double>& values, std::vector<std::string>* labels) override {
+  std::size_t append_rows(std::size_t max_rows, NumericValues& values, std::vector<std::string>* labels) override {
     const std::size_t cols = selected.size();
     std::size_t rows = 0;
     while (rows < max_rows) {
@@ -297,7 +297,7 @@ class NpyBackend final : public NumericBlockReader::Backend {
     for (std::size_t i = 0; all_columns_ && i < selected.size(); ++i) all_columns_ = selected[i] == i;
   }
 
-  std::size_t append_rows(std::size_t max_rows, std::vector<double>& values, std::vector<std::string>* labels) override {
+  std::size_t append_rows(std::size_t max_rows, NumericValues& values, std::vector<std::string>* labels) override {
     const std::size_t item = npy_item_size(header_.dtype);
     const std::size_t file_cols = static_cast<std::size_t>(header_.cols());
     const std::size_t row_bytes = file_cols * item;
@@ -455,7 +455,7 @@ NumericBlockReader::~NumericBlockReader() = default;
 NumericBlockReader::NumericBlockReader(NumericBlockReader&&) noexcept = default;
 NumericBlockReader& NumericBlockReader::operator=(NumericBlockReader&&) noexcept = default;
 
-std::size_t NumericBlockReader::next_block(std::size_t max_rows, std::vector<double>& values,
+std::size_t NumericBlockReader::next_block(std::size_t max_rows, NumericValues& values,
                                            std::vector<std::string>* labels) {
   if (max_rows == 0) throw std::invalid_argument("NumericBlockReader::next_block: max_rows must be positive");
   values.clear();

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "kernels/platform/bulk_allocator.h"
+
 namespace csc::io {
 
 enum class TableFormat { automatic, csv, tsv, npy };
@@ -38,8 +40,12 @@ struct TableOptions {
   std::string label_column;
 };
 
+// A table's numbers: huge pages for large tables and no zero-fill (kernels/platform/bulk_allocator.h),
+// so that csc pca can work on them in place without a copy.
+using NumericValues = platform::BulkVector<double>;
+
 struct NumericTable {
-  std::vector<double> values;                // rows x cols, row-major
+  NumericValues values;                      // rows x cols, row-major
   std::size_t rows = 0;
   std::size_t cols = 0;
   std::vector<std::string> column_names;     // header names; without a header the file column index ("0", "1", ...)
@@ -74,7 +80,7 @@ class NumericBlockReader {
   // Replaces `values` with the next up to `max_rows` (> 0) rows, row-major with cols() columns, and
   // `labels` (when given and a label column was chosen) with their labels. Returns the number of
   // rows, 0 at the end of the data.
-  std::size_t next_block(std::size_t max_rows, std::vector<double>& values, std::vector<std::string>* labels = nullptr);
+  std::size_t next_block(std::size_t max_rows, NumericValues& values, std::vector<std::string>* labels = nullptr);
 
   std::size_t cols() const;
   const std::vector<std::string>& column_names() const;

@@ -136,7 +136,7 @@ std::vector<std::string> component_names(std::size_t k) {
 template <class T>
 FitOutcome fit_in_memory(Invocation& inv, const PcaFitOptions& o, const PcaInputSpec& spec, PcaData&& data,
                          bool want_plot) {
-  std::vector<T>& x = [&]() -> std::vector<T>& {
+  platform::BulkVector<T>& x = [&]() -> platform::BulkVector<T>& {
     if constexpr (sizeof(T) == 4) return data.f32; else return data.f64;
   }();
   check_shape(data.rows, data.cols, spec);
@@ -179,7 +179,7 @@ FitOutcome fit_out_of_core(Invocation& inv, const PcaFitOptions& o, const PcaInp
   // A block takes a quarter of the budget (the rest: its centred copy, the reader, the outputs).
   const std::size_t block_rows = std::max<std::size_t>(1, budget / 4 / (8 * std::max<std::size_t>(d, 1)));
   pca::StreamingFit accumulator(d);
-  std::vector<double> block;
+  io::NumericValues block;
   FitOutcome out;
   auto compute = inv.phase("compute");
   {
@@ -191,7 +191,7 @@ FitOutcome fit_out_of_core(Invocation& inv, const PcaFitOptions& o, const PcaInp
       progress.advance(n);
     }
   }
-  std::vector<double>().swap(block);
+  io::NumericValues().swap(block);
   const std::size_t rows = accumulator.count();
   check_shape(rows, d, spec);
   report_components_clipped(inv, o, rows, d);

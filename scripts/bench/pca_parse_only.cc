@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   const std::size_t d = reader.cols();
   // As subcommands/pca.cc: a block takes a quarter of the --memory budget.
   const std::size_t block_rows = std::max<std::size_t>(1, *csc::io::parse_size(argv[2]) / 4 / (8 * d));
-  std::vector<double> block;
+  csc::io::NumericValues block;
   std::vector<std::string> labels;
   std::size_t rows = 0;
   double checksum = 0;

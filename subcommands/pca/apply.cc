@@ -38,7 +38,7 @@ PassSummary project(Invocation& inv, io::NumericBlockReader& reader, const Saved
   const std::size_t d = reader.cols();
   TransformPass<T> pass(saved.model, saved.whiten, outputs, reader.total_rows(), reader.column_names(),
                         reader.label_name(), reader.has_labels(), want_plot);
-  std::vector<double> block;
+  io::NumericValues block;
   std::vector<T> typed;
   std::vector<std::string> labels;
   Progress progress("pca apply", reader.total_rows().value_or(0), inv.show_progress());

@@ -3,8 +3,12 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <sstream>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -39,6 +43,11 @@ std::optional<io::NpyHeader> npy_header(const PcaInputSpec& spec) {
   return io::read_npy_header(source);
 }
 
+template <class T>
+platform::BulkVector<T> to_bulk(const std::vector<T>& values) {
+  return platform::BulkVector<T>(values.begin(), values.end());
+}
+
 PcaData from_table(io::NumericTable&& table, bool float32) {
   PcaData data;
   data.rows = table.rows;
@@ -50,21 +59,41 @@ PcaData from_table(io::NumericTable&& table, bool float32) {
   data.format = std::string(io::table_format_name(table.format));
   if (float32) {
     data.f32.assign(table.values.begin(), table.values.end());
-    std::vector<double>().swap(table.values);
+    io::NumericValues().swap(table.values);
   } else {
     data.f64 = std::move(table.values);
   }
   return data;
 }
 
+// Whether any of x[0..n) is NaN or infinite: all exponent bits set. Branch-free over the block, so the
+// compiler vectorises it (a loop that stops at the first bad value does not vectorise).
+template <class T>
+bool any_nonfinite(const T* x, std::size_t n) {
+  using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  constexpr Bits kExponent = static_cast<Bits>(sizeof(T) == 4 ? 0x7f800000ull : 0x7ff0000000000000ull);
+  Bits bad = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    Bits bits;
+    std::memcpy(&bits, x + i, sizeof bits);
+    bad |= (bits & kExponent) == kExponent;
+  }
+  return bad != 0;
+}
+
 // The table reader rejects NaN/Inf cells itself; raw .npy data is checked here, with the same message.
 template <class T>
-void reject_nonfinite(const std::vector<T>& values, std::size_t cols, const PcaInputSpec& spec) {
-  for (std::size_t i = 0; i < values.size(); ++i)
-    if (!std::isfinite(values[i]))
-      throw input_error(spec.display(), fmt::format("row {}, column {}: {} value; PCA needs finite numbers, remove or "
-                                                    "impute the row first",
-                                                    i / cols, i % cols, std::isnan(values[i]) ? "NaN" : "infinite"));
+void reject_nonfinite(const platform::BulkVector<T>& values, std::size_t cols, const PcaInputSpec& spec) {
+  constexpr std::size_t kBlock = 4096;
+  for (std::size_t begin = 0; begin < values.size(); begin += kBlock) {
+    const std::size_t end = std::min(values.size(), begin + kBlock);
+    if (!any_nonfinite(values.data() + begin, end - begin)) continue;
+    for (std::size_t i = begin; i < end; ++i)
+      if (!std::isfinite(values[i]))
+        throw input_error(spec.display(), fmt::format("row {}, column {}: {} value; PCA needs finite numbers, remove "
+                                                      "or impute the row first",
+                                                      i / cols, i % cols, std::isnan(values[i]) ? "NaN" : "infinite"));
+  }
 }
 
 void reject_nonfinite(const PcaData& data, const PcaInputSpec& spec) {
@@ -123,9 +152,9 @@ PcaData load_pca_data(const PcaInputSpec& spec, bool float32) {
     } else {
       io::NpyArray array = io::read_npy(spec.path);
       if (float32)
-        data.f32 = array.to_float();
+        data.f32 = to_bulk(array.to_float());
       else
-        data.f64 = array.to_double();
+        data.f64 = to_bulk(array.to_double());
     }
     for (std::size_t j = 0; j < data.cols; ++j) data.column_names.push_back(std::to_string(j));
     reject_nonfinite(data, spec);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/platform/bulk_allocator.h"
 #include "src/numeric_table.h"
 
 namespace csc {
@@ -29,8 +30,9 @@ struct PcaInputSpec {
 // The matrix of one run, in float64 or float32, with what the report and the outputs need.
 struct PcaData {
   std::size_t rows = 0, cols = 0;
-  std::vector<double> f64;  // rows × cols, when !float32
-  std::vector<float> f32;   // rows × cols, when float32
+  // rows × cols, f64 when !float32, else f32 (huge pages, not zero-filled: see bulk_allocator.h)
+  platform::BulkVector<double> f64;
+  platform::BulkVector<float> f32;
   bool float32 = false;
   std::vector<std::string> column_names;
   std::vector<std::string> labels;  // one per row, or empty

@@ -47,7 +47,7 @@ Outcome read_table(const std::string& text, const csc::io::TableOptions& options
   try {
     std::istringstream in(text);
     csc::io::NumericBlockReader reader(in, "fuzz.csv", options);
-    std::vector<double> values;
+    csc::io::NumericValues values;
     std::vector<std::string> labels, all_labels;
     while (reader.next_block(block, values, &labels) > 0) {
       for (const double v : values) outcome.cells.emplace_back(reinterpret_cast<const char*>(&v), sizeof v);

@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
       std::istringstream in(bytes);
       csc::io::NumericBlockReader reader(in, "fuzz.npy", options);
-      std::vector<double> block;
+      csc::io::NumericValues block;
       std::vector<std::string> labels;
       std::uint64_t rows = 0;
       while (const std::size_t got = reader.next_block(2, block, &labels)) {

@@ -23,6 +23,7 @@ namespace {
 using csc::io::NumericBlockReader;
 using csc::io::NumericTable;
 using csc::io::TableOptions;
+using Values = csc::io::NumericValues;
 
 NumericTable read_text(const std::string& text, const TableOptions& options = {}, const std::string& name = "t.csv") {
   std::istringstream in(text);
@@ -58,7 +59,7 @@ TEST_CASE("table: a header row, names and values") {
   CHECK(table.rows == 2);
   CHECK(table.cols == 3);
   CHECK(table.column_names == std::vector<std::string>{"x", "y", "z"});
-  CHECK(table.values == std::vector<double>{1, 2.5, -3, 400, 0.125, 6});
+  CHECK(table.values == Values{1, 2.5, -3, 400, 0.125, 6});
   CHECK(table(1, 1) == 0.125);
   CHECK(table.format == csc::io::TableFormat::csv);
   CHECK(table.source == "t.csv");
@@ -74,7 +75,7 @@ TEST_CASE("table: header detection and the header option") {
   const NumericTable forced = read_text("1,2\n3,4\n", present);
   CHECK(forced.has_header);
   CHECK(forced.column_names == std::vector<std::string>{"1", "2"});
-  CHECK(forced.values == std::vector<double>{3, 4});
+  CHECK(forced.values == Values{3, 4});
   TableOptions absent;
   absent.header = csc::io::HeaderMode::absent;
   CHECK(error_of("a,b\n1,2\n", absent).starts_with("t.csv:1:1: \"a\" is not a number (column index 0)"));
@@ -100,17 +101,17 @@ TEST_CASE("table: column selection by name and index, a label column") {
   const NumericTable picked = read_text(text, with_columns("y, 0"));
   CHECK(picked.column_names == std::vector<std::string>{"y", "id"});
   CHECK(picked.source_columns == std::vector<std::size_t>{3, 0});
-  CHECK(picked.values == std::vector<double>{1.5, 1, 3.5, 2});
+  CHECK(picked.values == Values{1.5, 1, 3.5, 2});
   const NumericTable labelled = read_text(text, with_columns("", "name"));
   CHECK(labelled.column_names == std::vector<std::string>{"id", "x", "y"});
   CHECK(labelled.labels == std::vector<std::string>{"alpha", "be,ta"});
   CHECK(labelled.label_name == "name");
-  CHECK(labelled.values == std::vector<double>{1, 0.5, 1.5, 2, 2.5, 3.5});
+  CHECK(labelled.values == Values{1, 0.5, 1.5, 2, 2.5, 3.5});
   // A header name that is digits wins over the index of the same spelling.
   TableOptions by_name = with_columns("0");
   by_name.header = csc::io::HeaderMode::present;
   const NumericTable digits = read_text("a,0\n1,2\n", by_name);
-  CHECK(digits.values == std::vector<double>{2});
+  CHECK(digits.values == Values{2});
 }
 
 TEST_CASE("table: selection errors") {
@@ -138,7 +139,7 @@ TEST_CASE("table: ragged rows, empty file, header only, blank lines") {
   CHECK(error_of("a,b\n1,2\n\n3,4\n").starts_with("t.csv:3:1: an empty line between rows of data"));
   const NumericTable trailing = read_text("\na,b\n1,2\n\n\n");
   CHECK(trailing.rows == 1);
-  CHECK(trailing.values == std::vector<double>{1, 2});
+  CHECK(trailing.values == Values{1, 2});
 }
 
 TEST_CASE("table: non-numeric, empty, NaN/Inf and huge cells are located errors") {
@@ -156,7 +157,7 @@ TEST_CASE("table: non-numeric, empty, NaN/Inf and huge cells are located errors"
     CHECK(error_of("v\n\"" + bad + "\"\n").starts_with("t.csv:2:1: \"" + bad + "\" is not a number"));
   }
   // Unselected columns may hold anything.
-  CHECK(read_text("a,b\n1,abc\n", with_columns("a")).values == std::vector<double>{1});
+  CHECK(read_text("a,b\n1,abc\n", with_columns("a")).values == Values{1});
   // Control bytes are escaped and long cells cut in messages.
   CHECK(error_of("v\n\"a\tb\"\n").starts_with("t.csv:2:1: \"a\\x09b\" is not a number"));
   CHECK(error_of("v\n" + std::string(100, 'q') + "\n").starts_with("t.csv:2:1: \"" + std::string(40, 'q') + "...\""));
@@ -195,10 +196,10 @@ TEST_CASE("table: TSV by extension or by format, and the format names") {
   csc::test::write_file(dir.file("t.tsv"), "a\tb\n1\t2\n");
   const NumericTable table = csc::io::read_numeric_table(dir.file("t.tsv"));
   CHECK(table.format == csc::io::TableFormat::tsv);
-  CHECK(table.values == std::vector<double>{1, 2});
+  CHECK(table.values == Values{1, 2});
   TableOptions tsv;
   tsv.format = csc::io::TableFormat::tsv;
-  CHECK(read_text("a\tb\n3\t4\n", tsv).values == std::vector<double>{3, 4});
+  CHECK(read_text("a\tb\n3\t4\n", tsv).values == Values{3, 4});
   CHECK(csc::io::resolve_table_format("x.NPY", csc::io::TableFormat::automatic) == csc::io::TableFormat::npy);
   CHECK(csc::io::resolve_table_format("-", csc::io::TableFormat::automatic) == csc::io::TableFormat::csv);
   CHECK(csc::io::resolve_table_format("x.npy", csc::io::TableFormat::csv) == csc::io::TableFormat::csv);
@@ -232,7 +233,7 @@ TEST_CASE("table: block streaming equals the whole read, CSV and .npy") {
   std::mt19937_64 random(7);
   std::normal_distribution<double> normal(0.0, 1e3);
   constexpr std::size_t kRows = 103, kCols = 4;
-  std::vector<double> expected;
+  Values expected;
   std::vector<std::string> expected_labels;
   std::string text = "k,a,b,c,d\n";
   for (std::size_t r = 0; r < kRows; ++r) {
@@ -256,7 +257,7 @@ TEST_CASE("table: block streaming equals the whole read, CSV and .npy") {
     NumericBlockReader reader(in, "t.csv", with_columns("", "k"));
     CHECK(reader.cols() == kCols);
     CHECK(reader.has_labels());
-    std::vector<double> all, values;
+    Values all, values;
     std::vector<std::string> all_labels, labels;
     while (const std::size_t rows = reader.next_block(block, values, &labels)) {
       CHECK(rows <= block);
@@ -273,9 +274,9 @@ TEST_CASE("table: block streaming equals the whole read, CSV and .npy") {
   for (const std::size_t block : {std::size_t{1}, std::size_t{7}}) {
     NumericBlockReader reader(kData + "f8_2x3.npy", with_columns("2,0"));
     CHECK(reader.total_rows() == 2);
-    std::vector<double> all, values;
+    Values all, values;
     while (reader.next_block(block, values) > 0) all.insert(all.end(), values.begin(), values.end());
-    CHECK(all == std::vector<double>{3.0, 1.5, 7.75, 1024.0});
+    CHECK(all == Values{3.0, 1.5, 7.75, 1024.0});
   }
 }
 
@@ -285,7 +286,7 @@ TEST_CASE("table: a bad row far into the stream is reported when its block is re
   text += "3,oops\n";
   std::istringstream in(text);
   NumericBlockReader reader(in, "s.csv");
-  std::vector<double> values;
+  Values values;
   CHECK(reader.next_block(50, values) == 50);
   try {
     reader.next_block(50, values);
@@ -300,15 +301,15 @@ TEST_CASE("table: .npy input, selection, labels and bad values") {
   CHECK(f8.format == csc::io::TableFormat::npy);
   CHECK(f8.rows == 2);
   CHECK(f8.cols == 3);
-  CHECK(f8.values == std::vector<double>{1.5, -2.25, 3.0, 1024.0, -0.125, 7.75});
+  CHECK(f8.values == Values{1.5, -2.25, 3.0, 1024.0, -0.125, 7.75});
   CHECK(f8.column_names == std::vector<std::string>{"0", "1", "2"});
   const NumericTable labelled = csc::io::read_numeric_table(kData + "u1_2x3.npy", with_columns("", "2"));
-  CHECK(labelled.values == std::vector<double>{0, 1, 128, 7});
+  CHECK(labelled.values == Values{0, 1, 128, 7});
   CHECK(labelled.labels == std::vector<std::string>{"255", "42"});
   const NumericTable vector = csc::io::read_numeric_table(kData + "f8_1d.npy");
   CHECK(vector.rows == 4);
   CHECK(vector.cols == 1);
-  CHECK(vector.values == std::vector<double>{0.5, -1.0, 2.0, 1e300});
+  CHECK(vector.values == Values{0.5, -1.0, 2.0, 1e300});
   try {
     csc::io::read_numeric_table(kData + "f8_nan.npy");
     FAIL("no error");
@@ -331,7 +332,7 @@ TEST_CASE("table: a truncated .npy read from a stream fails when the missing row
   bytes.resize(bytes.size() - 8);
   std::istringstream in(bytes);
   NumericBlockReader reader(in, "cut.npy");
-  std::vector<double> values;
+  Values values;
   CHECK(reader.next_block(1, values) == 1);
   try {
     reader.next_block(1, values);
@@ -360,7 +361,7 @@ TEST_CASE("table: a truncated .npy file is rejected when opened, a stream at the
   std::istringstream in(bytes);
   NumericBlockReader reader(in, "cut.npy");
   CHECK(reader.cols() == 7777773);
-  std::vector<double> values;
+  Values values;
   try {
     reader.next_block(1, values);
     FAIL("no error");
@@ -385,5 +386,5 @@ TEST_CASE("table: float32 labels from .npy are the shortest text of the stored v
   csc::io::write_npy_file<float>(dir.file("f.npy"), values, shape, false);
   const NumericTable table = csc::io::read_numeric_table(dir.file("f.npy"), with_columns("", "0"));
   CHECK(table.labels == std::vector<std::string>{"0.1", "0.001"});
-  CHECK(table.values == std::vector<double>{2.0, 4.0});
+  CHECK(table.values == Values{2.0, 4.0});
 }
