@@ -133,6 +133,18 @@ for bad in one_row nan ragged constant; do
   expect_status 3 "$CSC" pca "$scratch/$bad.csv"
   expect_one_stderr_line "$bad"
 done
+# A NaN and an infinity in a float32 .npy (2000 x 3 zeros: 6000 values, past the first 4096-value
+# block of the check), read whole: exit 3 naming the row and column.
+npy_header="{'descr': '<f4', 'fortran_order': False, 'shape': (2000, 3), }"
+printf '\x93NUMPY\x01\x00\x76\x00%-117s\n' "$npy_header" >"$scratch/nan.npy"
+head -c 24000 /dev/zero >>"$scratch/nan.npy"
+cp "$scratch/nan.npy" "$scratch/inf.npy"
+printf '\x00\x00\xc0\x7f' | dd of="$scratch/nan.npy" bs=1 seek=$((128 + 4 * 4501)) conv=notrunc status=none
+printf '\x00\x00\x80\xff' | dd of="$scratch/inf.npy" bs=1 seek=$((128 + 4 * 2)) conv=notrunc status=none
+expect_status 3 "$CSC" pca "$scratch/nan.npy"
+expect_in "$err" "row 1500, column 1: NaN value" ".npy NaN located past the first block"
+expect_status 3 "$CSC" pca "$scratch/inf.npy"
+expect_in "$err" "row 0, column 2: infinite value" ".npy -inf located in the first block"
 printf 'a\n1\n2\n4\n7\n' >"$scratch/one_col.csv"
 expect_status 0 "$CSC" pca "$scratch/one_col.csv" -k 3 --json
 expect_json ".result.n_components == 1 and $(near .result.explained_variance[0] 7 1e-12) and (.warnings | length) == 1" \
