@@ -2,11 +2,13 @@
 // --memory), with scikit-learn's definitions; `csc pca apply` projects new data with a saved model.
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <omp.h>
 
 #include "kernels/io/units.h"
 #include "kernels/pca/fit.h"
@@ -176,7 +178,8 @@ FitOutcome fit_out_of_core(Invocation& inv, const PcaFitOptions& o, const PcaInp
   const io::TableOptions table = spec.table_options();
   io::NumericBlockReader reader(spec.path, table);
   const std::size_t d = reader.cols();
-  // A block takes a quarter of the budget (the rest: its centred copy, the reader, the outputs).
+  // A block takes a quarter of the budget; two are live while parsing and accumulating overlap (the
+  // rest: the accumulator's centred chunk, the reader, the outputs).
   const std::size_t block_rows = std::max<std::size_t>(1, budget / 4 / (8 * std::max<std::size_t>(d, 1)));
   pca::StreamingFit accumulator(d);
   io::NumericValues block;
@@ -185,11 +188,30 @@ FitOutcome fit_out_of_core(Invocation& inv, const PcaFitOptions& o, const PcaInp
   {
     auto fit = inv.phase("fit");
     Progress progress("pca: pass 1 (fit)", reader.total_rows().value_or(0), inv.show_progress());
+    // With two threads or more, parsing and accumulating overlap: this thread reads the next block
+    // while a worker adds the last one on one thread of its own (the parser is single-threaded and
+    // the slower of the two). Blocks are added in file order either way, so the result is the same.
+    const bool overlap = omp_get_max_threads() > 1;
+    io::NumericValues next;
+    std::future<void> adding;  // declared after the blocks: its destructor waits for the worker
+    const auto add = [&](const io::NumericValues* values, std::size_t n) {
+      data_errors_as_input_errors(spec, [&] { accumulator.add_block(values->data(), n, d); return 0; });
+    };
     while (const std::size_t n = reader.next_block(block_rows, block)) {
       throw_if_interrupted();
-      data_errors_as_input_errors(spec, [&] { accumulator.add_block(block.data(), n, d); return 0; });
+      if (!overlap) {
+        add(&block, n);
+      } else {
+        if (adding.valid()) adding.get();  // rethrows what the worker threw
+        block.swap(next);
+        adding = std::async(std::launch::async, [&add, values = &next, n] {
+          omp_set_num_threads(1);  // this thread's OpenMP regions: the other core parses
+          add(values, n);
+        });
+      }
       progress.advance(n);
     }
+    if (adding.valid()) adding.get();
   }
   io::NumericValues().swap(block);
   const std::size_t rows = accumulator.count();

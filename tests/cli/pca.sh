@@ -124,6 +124,13 @@ for svg in m a; do
   [ "$points" -ge 9510 ] && [ "$points" -le 9530 ] || fail "$svg.svg: expected 9510 points (+ legend), got $points"
 done
 
+# Streamed with parsing and accumulating overlapped (2 threads): a bad cell in a later block stops
+# the run with its location, after earlier blocks were handed to the worker.
+{ echo "a,b,c"; seq 1 60000 | awk '{print $1 "," ($1 * 7) % 13 "," $1 % 5}'; echo "1,oops,3"; echo "1,2,3"; } \
+  >"$scratch/late_bad.csv"
+OMP_NUM_THREADS=2 expect_status 3 "$CSC" pca "$scratch/late_bad.csv" -k 2 --memory 1M
+expect_in "$err" "late_bad.csv:60002:3: \"oops\" is not a number" "streamed: a bad cell in a later block"
+
 # Bad input: exit 3 with one line, or a documented result; never a crash or a NaN.
 printf 'a,b,c\n1,2,3\n' >"$scratch/one_row.csv"
 printf 'a,b\n1,2\n3,nan\n' >"$scratch/nan.csv"
