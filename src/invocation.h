@@ -34,6 +34,9 @@ class Invocation {
   const std::string& command() const { return command_; }
   const CommonOptions& options() const { return options_; }
   Device device() const { return device_; }
+  // Where the work really ran, when a subcommand falls back from the resolved device (the envelope's
+  // "device" reports this).
+  void ran_on(Device device) { device_ = device; }
   int threads() const { return threads_; }
   std::uint64_t seed() const { return options_.seed; }
   bool json() const { return options_.json; }

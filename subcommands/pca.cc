@@ -11,6 +11,7 @@
 #include <omp.h>
 
 #include "kernels/io/units.h"
+#include "kernels/linalg/device_linalg.h"
 #include "kernels/pca/fit.h"
 #include "kernels/pca/streaming_fit.h"
 #include "kernels/platform/machine.h"
@@ -137,7 +138,7 @@ std::vector<std::string> component_names(std::size_t k) {
 
 template <class T>
 FitOutcome fit_in_memory(Invocation& inv, const PcaFitOptions& o, const PcaInputSpec& spec, PcaData&& data,
-                         bool want_plot) {
+                         bool want_plot, const linalg::CudaLinalg* gpu) {
   platform::BulkVector<T>& x = [&]() -> platform::BulkVector<T>& {
     if constexpr (sizeof(T) == 4) return data.f32; else return data.f64;
   }();
@@ -145,6 +146,8 @@ FitOutcome fit_in_memory(Invocation& inv, const PcaFitOptions& o, const PcaInput
   report_components_clipped(inv, o, data.rows, data.cols);
   pca::FitOptions options = fit_options(o, inv.seed());
   if (o.components == 0 && o.variance == 0) options.n_components = kDefaultComponents;
+  options.device = gpu;
+  options.force_device = inv.options().device == "cuda";
   FitOutcome out;
   bool preprocessed = false;
   auto compute = inv.phase("compute");
@@ -154,6 +157,9 @@ FitOutcome fit_in_memory(Invocation& inv, const PcaFitOptions& o, const PcaInput
       return pca::fit_in_place(x.data(), data.rows, data.cols, data.cols, options, &preprocessed);
     });
   }
+  inv.ran_on(out.model.device.empty() ? Device::cpu : Device::cuda);
+  if (gpu != nullptr && options.force_device && out.model.device.empty())
+    inv.warn("--device cuda: the fit ran on the CPU (" + out.model.solver_reason + ")");
   auto transform = inv.phase("transform");
   const bool with_labels = !data.labels.empty();
   TransformPass<T> pass(out.model, o.whiten, o.rows, data.rows, data.column_names, data.label_name, with_labels,
@@ -245,6 +251,19 @@ FitOutcome fit_out_of_core(Invocation& inv, const PcaFitOptions& o, const PcaInp
   return out;
 }
 
+// cuBLAS and cuSOLVER when the resolved device is CUDA; null (with a warning saying why) when they
+// cannot be loaded, and for the CPU.
+const linalg::CudaLinalg* cuda_linalg(Invocation& inv) {
+  if (inv.device() != Device::cuda) return nullptr;
+  std::string reason;
+  const linalg::CudaLinalg* gpu = linalg::CudaLinalg::load(reason);
+  if (gpu == nullptr) {
+    inv.warn("CUDA linear algebra " + reason + "; pca ran on the CPU");
+    inv.ran_on(Device::cpu);
+  }
+  return gpu;
+}
+
 Json file_bytes(const PcaInputSpec& spec) {
   std::error_code ec;
   if (spec.embedded() || spec.path == "-" || !std::filesystem::is_regular_file(spec.path, ec)) return nullptr;
@@ -295,7 +314,7 @@ void run_fit(Invocation& inv) {
                              o.rows.errors_out});
   const std::string& plot = inv.options().plot;
   if (!plot.empty()) check_pca_outputs({plot}, o.rows.force);
-  if (inv.device() == Device::cuda) inv.warn("pca has no CUDA path yet; it ran on the CPU");
+  const linalg::CudaLinalg* gpu = cuda_linalg(inv);
 
   const PcaInputSpec spec = pca_input_spec(o.input);
   const bool float32 = o.dtype == "float32" || (o.dtype == "auto" && input_is_float32_npy(spec));
@@ -307,6 +326,9 @@ void run_fit(Invocation& inv) {
   FitOutcome out;
   if (out_of_core) {
     if (float32) inv.warn("out of core: the streaming pass accumulates in float64 (--dtype float32 ignored)");
+    if (gpu != nullptr && inv.options().device == "cuda")
+      inv.warn("--device cuda: out of core, the streaming pass runs on the CPU (it is bound by parsing)");
+    inv.ran_on(Device::cpu);
     out = fit_out_of_core(inv, o, spec, budget, want_plot);
     out.facts.dtype = "float64";
   } else {
@@ -315,8 +337,8 @@ void run_fit(Invocation& inv) {
       auto load = inv.phase("load");
       data = load_pca_data(spec, float32);
     }
-    out = float32 ? fit_in_memory<float>(inv, o, spec, std::move(data), want_plot)
-                  : fit_in_memory<double>(inv, o, spec, std::move(data), want_plot);
+    out = float32 ? fit_in_memory<float>(inv, o, spec, std::move(data), want_plot, gpu)
+                  : fit_in_memory<double>(inv, o, spec, std::move(data), want_plot, gpu);
     out.facts.dtype = float32 ? "float32" : "float64";
   }
   const pca::PcaModel& model = out.model;

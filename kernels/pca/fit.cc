@@ -11,6 +11,7 @@
 #include <Eigen/Dense>
 
 #include "kernels/linalg/column_stats.h"
+#include "kernels/linalg/device_linalg.h"
 #include "kernels/linalg/gemm.h"
 #include "kernels/linalg/randomized_range.h"
 #include "kernels/pca/column_scatter.h"
@@ -104,11 +105,12 @@ EigenPairs gram_eigenpairs(const std::vector<double>& g, std::size_t dim, std::s
   }
 }
 
-// The Gram trick for d > n: eigenvectors u of AAᵀ, then v = Aᵀu / s.
+// The Gram trick for d > n: eigenvectors u of AAᵀ (formed on `device` when given), then v = Aᵀu / s.
 template <class T>
 Decomposition samples_gram_solver(const T* a, std::size_t n, std::size_t d, std::size_t lda,
-                                  const FitOptions& options, std::size_t k_wanted, double total_sum_squares) {
-  const std::vector<double> g = samples_gram(a, n, d, lda);
+                                  const FitOptions& options, std::size_t k_wanted, double total_sum_squares,
+                                  const linalg::CudaLinalg* device) {
+  const std::vector<double> g = samples_gram(a, n, d, lda, device);
   EigenPairs pairs = gram_eigenpairs(g, n, std::min(k_wanted, n), options, total_sum_squares, sizeof(T) == 4);
   const std::size_t k = pairs.values.size();
   Decomposition out;
@@ -133,12 +135,15 @@ Decomposition samples_gram_solver(const T* a, std::size_t n, std::size_t d, std:
   return out;
 }
 
-// XᵀX of data already centred (and scaled) in place, for when a randomized fit falls back.
+// XᵀX of data already centred (and scaled) in place: formed on `device`, or on the CPU when a
+// randomized fit falls back.
 template <class T>
 Decomposition features_gram_solver(const T* a, std::size_t n, std::size_t d, std::size_t lda,
-                                   const FitOptions& options, std::size_t k_wanted, double total_sum_squares) {
-  const ColumnScatter cs = column_scatter(a, n, d, lda);
-  EigenPairs pairs = gram_eigenpairs(cs.scatter, d, std::min(k_wanted, d), options, total_sum_squares, sizeof(T) == 4);
+                                   const FitOptions& options, std::size_t k_wanted, double total_sum_squares,
+                                   const linalg::CudaLinalg* device) {
+  const std::vector<double> g = device != nullptr ? features_gram(a, n, d, lda, *device)
+                                                  : column_scatter(a, n, d, lda).scatter;
+  EigenPairs pairs = gram_eigenpairs(g, d, std::min(k_wanted, d), options, total_sum_squares, sizeof(T) == 4);
   Decomposition out;
   out.squared = std::move(pairs.values);
   out.components = std::move(pairs.vectors);
@@ -276,11 +281,16 @@ PcaModel fit_impl(T* x, std::size_t n, std::size_t d, std::size_t ld, const FitO
   const std::size_t k_wanted = components_wanted(options, rank_bound);
   const std::size_t q = options.power_iterations >= 0 ? static_cast<std::size_t>(options.power_iterations)
                                                       : default_power_iterations(std::max<std::size_t>(k_fixed, 1), n, d);
-  const SolverChoice choice = choose_solver(options.solver, n, d, k_fixed, options.oversample, q);
+  const SolverChoice choice =
+      options.device != nullptr
+          ? choose_solver_with_device(options.solver, n, d, k_fixed, options.oversample, q, options.force_device,
+                                      options.device->device())
+          : choose_solver(options.solver, n, d, k_fixed, options.oversample, q);
+  const linalg::CudaLinalg* device = choice.on_device ? options.device : nullptr;
   if (data_preprocessed != nullptr) *data_preprocessed = false;
 
-  // XᵀX needs no centred copy: one read of x gives the means, extremes and centred scatter.
-  if (choice.solver == Solver::gram && !choice.gram_of_samples) {
+  // XᵀX on the CPU needs no centred copy: one read of x gives the means, extremes and centred scatter.
+  if (choice.solver == Solver::gram && !choice.gram_of_samples && device == nullptr) {
     const ColumnScatter cs = column_scatter(x, n, d, ld);
     if (!cs.nonfinite_columns.empty())
       throw std::invalid_argument("fit_in_place: non-finite value in column " + std::to_string(cs.nonfinite_columns[0]));
@@ -298,12 +308,14 @@ PcaModel fit_impl(T* x, std::size_t n, std::size_t d, std::size_t ld, const FitO
   PcaModel model = model_from(std::move(prep), n, d, options);
   model.solver = choice.solver;
   model.gram_of_samples = choice.solver == Solver::gram && choice.gram_of_samples;
+  if (device != nullptr) model.device = device->device();
   const double total_sum_squares = model.total_variance * static_cast<double>(n - 1);
 
   Decomposition dec;
   switch (choice.solver) {
     case Solver::gram:
-      dec = samples_gram_solver(x, n, d, ld, options, k_wanted, total_sum_squares);
+      dec = choice.gram_of_samples ? samples_gram_solver(x, n, d, ld, options, k_wanted, total_sum_squares, device)
+                                   : features_gram_solver(x, n, d, ld, options, k_wanted, total_sum_squares, device);
       break;
     case Solver::svd:
       dec = svd_solver(x, n, d, ld, rank_bound);
@@ -315,8 +327,8 @@ PcaModel fit_impl(T* x, std::size_t n, std::size_t d, std::size_t ld, const FitO
         model.oversample = options.oversample;
       } else {
         const std::string randomized = dec.detail;
-        dec = d > n ? samples_gram_solver(x, n, d, ld, options, k_wanted, total_sum_squares)
-                    : features_gram_solver(x, n, d, ld, options, k_wanted, total_sum_squares);
+        dec = d > n ? samples_gram_solver(x, n, d, ld, options, k_wanted, total_sum_squares, nullptr)
+                    : features_gram_solver(x, n, d, ld, options, k_wanted, total_sum_squares, nullptr);
         char limit[32];
         std::snprintf(limit, sizeof limit, " > %g", kRandomizedResidualTolerance);
         dec.detail = randomized + limit + ", so the exact Gram solver instead: " + dec.detail;

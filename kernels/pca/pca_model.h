@@ -7,6 +7,10 @@
 #include <string_view>
 #include <vector>
 
+namespace csc::linalg {
+class CudaLinalg;
+}
+
 namespace csc::pca {
 
 // gram: eigenvectors of the smaller Gram matrix (AᵀA, d×d, or AAᵀ, n×n) of the centred data A;
@@ -32,6 +36,11 @@ struct FitOptions {
   std::size_t oversample = 10;  // randomized: extra columns of the sketch
   int power_iterations = -1;    // randomized: -1 = scikit-learn's 'auto' (7 if K < 0.1 min(n, d), else 4)
   std::uint64_t seed = 1;       // randomized sketch and subspace-iteration start
+  // A CUDA device for the Gram solver's SYRK (null: the CPU does everything). Only the Gram solver
+  // runs there; with force_device (--device cuda) it does whatever the size, otherwise (--device
+  // auto) only when the Gram matrix is big enough to pay for the copy (choose_solver_with_device).
+  const linalg::CudaLinalg* device = nullptr;
+  bool force_device = false;
 };
 
 struct PcaModel {
@@ -53,6 +62,7 @@ struct PcaModel {
   Solver solver = Solver::gram;  // the solver that ran
   std::string solver_reason;     // why (for auto: what it saw)
   bool gram_of_samples = false;  // gram: the n×n Gram AAᵀ was used (d > n)
+  std::string device;            // the CUDA device that formed the Gram matrix; empty: the CPU
   std::size_t power_iterations = 0;  // randomized: the count that ran
   std::size_t oversample = 0;        // randomized: the oversampling that ran
 };

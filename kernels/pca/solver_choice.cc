@@ -93,4 +93,36 @@ SolverChoice choose_solver(Solver requested, std::size_t n, std::size_t d, std::
   return c;
 }
 
+SolverChoice choose_solver_with_device(Solver requested, std::size_t n, std::size_t d, std::size_t k,
+                                       std::size_t oversample, std::size_t power_iterations, bool forced,
+                                       const std::string& device) {
+  SolverChoice c = choose_solver(requested, n, d, k, oversample, power_iterations);
+  const std::size_t side = std::min(n, d);
+  const double gram_cost = static_cast<double>(n) * static_cast<double>(d) * static_cast<double>(side) / 2;
+  const bool gram_possible = requested == Solver::automatic || c.solver == Solver::gram;
+  if (!gram_possible) {
+    c.reason += "; only the Gram solver has a CUDA path, so the CPU";
+    return c;
+  }
+  if (side > kMaxGramSide) {
+    c.reason += "; the Gram matrix would exceed 1 GiB, so the CPU";
+    return c;
+  }
+  if (!forced && gram_cost < kDeviceMinMultiplyAdds) {
+    c.reason += "; the CPU: the Gram matrix (" + giga(gram_cost) + " G multiply-adds) is too small to pay for " +
+                device;
+    return c;
+  }
+  c.on_device = true;
+  if (requested == Solver::automatic) {
+    c.solver = Solver::gram;
+    c.gram_of_samples = d > n;
+    c.reason = "CUDA device: eigenvectors of " + gram_side_text(c.gram_of_samples) + ", formed on " + device +
+               " (" + giga(gram_cost) + " G multiply-adds)";
+  } else {
+    c.reason += ", formed on " + device;
+  }
+  return c;
+}
+
 }  // namespace csc::pca

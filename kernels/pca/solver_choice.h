@@ -11,6 +11,7 @@ namespace csc::pca {
 struct SolverChoice {
   Solver solver = Solver::gram;
   bool gram_of_samples = false;  // gram: use AAᵀ (n×n) instead of AᵀA (d×d)
+  bool on_device = false;        // gram: form the Gram matrix on the CUDA device
   std::string reason;
 };
 
@@ -25,5 +26,17 @@ std::size_t default_power_iterations(std::size_t k, std::size_t n, std::size_t d
 // gram: it needs K up front); the reason says so.
 SolverChoice choose_solver(Solver requested, std::size_t n, std::size_t d, std::size_t k, std::size_t oversample,
                            std::size_t power_iterations);
+
+// The Gram matrix (n·d·s/2 multiply-adds) is worth a CUDA device from this size on: below it the CPU
+// takes under ~0.1 s, less than the device's start-up and the copy of the data.
+constexpr double kDeviceMinMultiplyAdds = 1e10;
+
+// choose_solver when a CUDA device `device` (its name) is at hand. The Gram solver is the one with a
+// device path: auto picks it (whichever side is smaller) and an explicit gram keeps it, on the device
+// when `forced` (--device cuda) or when the Gram matrix reaches kDeviceMinMultiplyAdds, and when that
+// matrix fits in 1 GiB. Everything else is choose_solver's CPU choice, on_device false.
+SolverChoice choose_solver_with_device(Solver requested, std::size_t n, std::size_t d, std::size_t k,
+                                       std::size_t oversample, std::size_t power_iterations, bool forced,
+                                       const std::string& device);
 
 }  // namespace csc::pca

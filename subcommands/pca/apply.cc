@@ -62,6 +62,11 @@ void run_pca_apply(Invocation& inv, const PcaApplyOptions& o) {
   const std::string& plot = inv.options().plot;
   if (!plot.empty()) check_pca_outputs({plot}, o.rows.force);
   const SavedPcaModel saved = read_model_file(o.model_in);
+  if (inv.device() == Device::cuda) {
+    if (inv.options().device == "cuda")
+      inv.warn("--device cuda: pca apply runs on the CPU (one streaming pass, bound by reading the data)");
+    inv.ran_on(Device::cpu);
+  }
 
   PcaInputOptions input = o.input;
   if (input.columns.empty()) input.columns = join_names(saved.column_names);  // the columns the model was fitted on

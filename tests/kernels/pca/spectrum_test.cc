@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "kernels/pca/sign_rule.h"
@@ -71,4 +72,40 @@ TEST_CASE("solver choice: auto by shape, explicit requests honoured") {
   CHECK_FALSE(choose_solver(Solver::automatic, 100000, 100, 10, 10, 4).reason.empty());
   CHECK(csc::pca::parse_solver("randomized") == Solver::randomized);
   CHECK_THROWS_AS(csc::pca::parse_solver("arpack"), std::invalid_argument);
+}
+
+TEST_CASE("solver choice with a CUDA device: the Gram solver on it where that pays, else the CPU's choice") {
+  const std::string gpu = "GPU 0";
+  auto with_device = [&](Solver requested, std::size_t n, std::size_t d, std::size_t k, bool forced) {
+    return csc::pca::choose_solver_with_device(requested, n, d, k, 10, 7, forced, gpu);
+  };
+  // 20000 x 1000: XᵀX is 1e10 multiply-adds, the threshold; the 2000 x 20000 case's X Xᵀ 4e10 replaces
+  // the CPU's randomized choice.
+  auto mid = with_device(Solver::automatic, 20000, 1000, 50, false);
+  CHECK(mid.on_device);
+  CHECK(mid.solver == Solver::gram);
+  CHECK_FALSE(mid.gram_of_samples);
+  CHECK(mid.reason == "CUDA device: eigenvectors of XᵀX (d×d), formed on GPU 0 (10 G multiply-adds)");
+  auto wide = with_device(Solver::automatic, 2000, 20000, 20, false);
+  CHECK(wide.on_device);
+  CHECK(wide.solver == Solver::gram);
+  CHECK(wide.gram_of_samples);
+  // Below the threshold: the CPU, unless --device cuda forces the device.
+  auto tall = with_device(Solver::automatic, 100000, 100, 10, false);
+  CHECK_FALSE(tall.on_device);
+  CHECK(tall.reason.find("too small to pay for GPU 0") != std::string::npos);
+  CHECK(with_device(Solver::automatic, 100000, 100, 10, true).on_device);
+  auto tiny = with_device(Solver::automatic, 200, 50, 5, true);  // svd on the CPU; forced: gram on the device
+  CHECK(tiny.solver == Solver::gram);
+  CHECK(tiny.on_device);
+  // An explicit gram keeps its side; svd and randomized have no device path; Gram > 1 GiB stays home.
+  auto gram = with_device(Solver::gram, 1797, 64, 10, true);
+  CHECK(gram.on_device);
+  CHECK(gram.reason == "requested: eigenvectors of XᵀX (d×d), formed on GPU 0");
+  CHECK_FALSE(with_device(Solver::svd, 100000, 100, 10, true).on_device);
+  CHECK_FALSE(with_device(Solver::randomized, 2000, 20000, 20, true).on_device);
+  auto huge = with_device(Solver::automatic, 100000, 20000, 10, true);
+  CHECK_FALSE(huge.on_device);
+  CHECK(huge.solver == Solver::randomized);
+  CHECK(huge.reason.find("would exceed 1 GiB, so the CPU") != std::string::npos);
 }
