@@ -272,8 +272,8 @@ Json file_bytes(const PcaInputSpec& spec) {
 
 void validate(const PcaFitOptions& o) {
   if (o.components != 0 && o.variance != 0) throw usage_error("-k/--components and --variance exclude each other");
-  if (o.solver == "randomized" && o.variance != 0)
-    throw usage_error("--solver randomized needs K up front: use -k, or --solver gram/svd with --variance");
+  if ((o.solver == "randomized" || o.solver == "krylov") && o.variance != 0)
+    throw usage_error("--solver " + o.solver + " needs K up front: use -k, or --solver gram/svd with --variance");
   std::vector<std::string> paths{o.components_out, o.model_out, o.rows.scores_out, o.rows.reconstruct_out,
                                  o.rows.errors_out};
   check_pca_outputs(paths, o.rows.force);
@@ -397,14 +397,16 @@ void setup_pca(CLI::App& app) {
   app.add_flag("--center,!--no-center", g_fit.center, "Subtract the column means first (default on)");
   app.add_flag("--scale", g_fit.scale, "Standardise columns (population std, as StandardScaler); constant columns stay unscaled");
   app.add_flag("--whiten", g_fit.whiten, "Divide the scores by sqrt(explained variance): unit-variance scores");
-  app.add_option("--solver", g_fit.solver, "auto, gram (eigen of XᵀX or XXᵀ), svd (BDCSVD) or randomized (Halko et al.)")
-      ->check(CLI::IsMember({"auto", "gram", "svd", "randomized"}))
+  app.add_option("--solver", g_fit.solver,
+                 "auto, gram (eigen of XᵀX or XXᵀ), svd (BDCSVD), randomized (Halko et al., as scikit-learn) "
+                 "or krylov (randomized block Krylov, stops when converged)")
+      ->check(CLI::IsMember({"auto", "gram", "svd", "randomized", "krylov"}))
       ->capture_default_str();
-  app.add_option("--oversample", g_fit.oversample, "Randomized solver: extra sketch columns")
+  app.add_option("--oversample", g_fit.oversample, "randomized/krylov: extra sketch columns (block size K + this)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   app.add_option("--power-iters", g_fit.power_iters,
-                 "Randomized solver: power iterations (auto: 7 if K < 0.1 min(n, d), else 4)")
+                 "randomized: power iterations; krylov: largest depth (auto: 7 if K < 0.1 min(n, d), else 4)")
       ->check(kPowerIterations)
       ->capture_default_str();
   app.add_option("--dtype", g_fit.dtype, "auto (float32 for a float32 .npy, else float64), float32 or float64")

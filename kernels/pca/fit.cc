@@ -10,6 +10,7 @@
 
 #include <Eigen/Dense>
 
+#include "kernels/linalg/block_krylov.h"
 #include "kernels/linalg/column_stats.h"
 #include "kernels/linalg/device_linalg.h"
 #include "kernels/linalg/gemm.h"
@@ -32,10 +33,11 @@ struct Decomposition {
   std::vector<double> squared;
   std::vector<double> components;
   std::string detail;  // e.g. how the eigenproblem was solved
-  double worst_residual = 0;  // randomized: the largest |A v - s u| / s over the triplets kept
+  double worst_residual = 0;  // randomized, krylov: the largest |A v - s u| / s over the triplets kept
+  std::size_t iterations = 0;  // randomized: power iterations; krylov: the depth reached
 };
 
-// Under --solver auto, a randomized result whose worst residual exceeds this is replaced by the Gram
+// Under --solver auto, a block Krylov result whose worst residual exceeds this is replaced by the Gram
 // solver's exact one. At 1e-3 the singular values are good to about 1e-6 relative (their error goes
 // as the residual squared) and a float32 residual is still far above its rounding (~1e-5).
 constexpr double kRandomizedResidualTolerance = 1e-3;
@@ -168,20 +170,23 @@ Decomposition svd_solver(const T* a, std::size_t n, std::size_t d, std::size_t l
   return out;
 }
 
-// The randomized SVD A ~ U S Vᵀ, and how far it is from converged: for each triplet the relative
-// residual |A v - s u| / s (|Aᵀ u - s v| is zero by construction), one more product with A.
+// A truncated SVD A ~ U S Vᵀ from `what` (a randomized solver), and how far it is from converged: for
+// each triplet the relative residual |A v - s u| / s (|Aᵀ u - s v| is zero by construction), one more
+// product with A. Rows of Vt left zero (zero singular values) become unit vectors orthogonal to the rest.
 template <class T>
-Decomposition randomized_solver(const T* a, std::size_t n, std::size_t d, std::size_t lda, std::size_t k,
-                                std::size_t oversample, std::size_t power_iterations, std::uint64_t seed) {
-  const auto svd = linalg::randomized_svd(a, n, d, lda, k, oversample, power_iterations, seed);
+Decomposition from_truncated_svd(const linalg::TruncatedSvd<T>& svd, const T* a, std::size_t n, std::size_t d,
+                                 std::size_t lda, std::size_t k, const std::string& what) {
   Decomposition out;
   out.squared.resize(k);
   out.components.resize(k * d);
+  std::size_t good = 0;
   for (std::size_t i = 0; i < k; ++i) {
     const double s = svd.s(static_cast<Eigen::Index>(i));
     out.squared[i] = s * s;
     for (std::size_t j = 0; j < d; ++j) out.components[i * d + j] = svd.vt(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+    if (good == i && svd.vt.row(static_cast<Eigen::Index>(i)).squaredNorm() > T(0.25)) ++good;
   }
+  complete_orthonormal_rows(out.components, good, k, d);
   linalg::RowMatrix<T> av(n, k);
   linalg::gemm(linalg::Op::none, linalg::Op::transpose, n, k, d, T(1), a, lda, svd.vt.data(), d, T(0), av.data(), k);
   const Eigen::VectorXd s = svd.s.template cast<double>();
@@ -190,9 +195,36 @@ Decomposition randomized_solver(const T* a, std::size_t n, std::size_t d, std::s
   // Singular values at rounding level (a rank-deficient A) are not held to a relative residual.
   const double floor = std::max(s(0), 1e-300) * (sizeof(T) == 4 ? 1e-6 : 1e-14);
   out.worst_residual = (residual.array() / s.transpose().array().max(floor)).maxCoeff();
-  char text[96];
-  std::snprintf(text, sizeof text, "randomized range finder, worst residual |Av - su|/s = %.2g", out.worst_residual);
-  out.detail = text;
+  char text[64];
+  std::snprintf(text, sizeof text, ", worst residual |Av - su|/s = %.2g", out.worst_residual);
+  out.detail = what + text;
+  return out;
+}
+
+template <class T>
+Decomposition randomized_solver(const T* a, std::size_t n, std::size_t d, std::size_t lda, std::size_t k,
+                                std::size_t oversample, std::size_t power_iterations, std::uint64_t seed) {
+  const auto svd = linalg::randomized_svd(a, n, d, lda, k, oversample, power_iterations, seed);
+  Decomposition out = from_truncated_svd(svd, a, n, d, lda, k, "randomized range finder");
+  out.iterations = power_iterations;
+  return out;
+}
+
+// Block Krylov iteration stops when no leading Ritz value moves by more than this, relative: for
+// float data the eigenvalues are then good to ~1e-7 (the data's own precision; convergence is
+// superlinear, so the last step gains far more than it moved), for double to ~1e-14.
+constexpr double kFloatKrylovTolerance = 1e-6;
+constexpr double kDoubleKrylovTolerance = 1e-10;
+
+template <class T>
+Decomposition krylov_solver(const T* a, std::size_t n, std::size_t d, std::size_t lda, std::size_t k,
+                            std::size_t oversample, std::size_t max_depth, std::uint64_t seed) {
+  const double tolerance = sizeof(T) == 4 ? kFloatKrylovTolerance : kDoubleKrylovTolerance;
+  const auto krylov = linalg::block_krylov_svd(a, n, d, lda, k, oversample, max_depth, tolerance, seed);
+  const std::string what = "block Krylov, depth " + std::to_string(krylov.depth) + " of " +
+                           std::to_string(max_depth) + (krylov.converged ? " (converged)" : " (not converged)");
+  Decomposition out = from_truncated_svd(krylov.svd, a, n, d, lda, k, what);
+  out.iterations = krylov.depth;
   return out;
 }
 
@@ -321,9 +353,12 @@ PcaModel fit_impl(T* x, std::size_t n, std::size_t d, std::size_t ld, const FitO
       dec = svd_solver(x, n, d, ld, rank_bound);
       break;
     case Solver::randomized:
-      dec = randomized_solver(x, n, d, ld, k_wanted, options.oversample, q, options.seed);
+    case Solver::krylov:
+      dec = choice.solver == Solver::randomized
+                ? randomized_solver(x, n, d, ld, k_wanted, options.oversample, q, options.seed)
+                : krylov_solver(x, n, d, ld, k_wanted, options.oversample, q, options.seed);
       if (options.solver != Solver::automatic || dec.worst_residual <= kRandomizedResidualTolerance) {
-        model.power_iterations = q;
+        model.power_iterations = dec.iterations;
         model.oversample = options.oversample;
       } else {
         const std::string randomized = dec.detail;

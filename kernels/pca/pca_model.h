@@ -14,10 +14,11 @@ class CudaLinalg;
 namespace csc::pca {
 
 // gram: eigenvectors of the smaller Gram matrix (AᵀA, d×d, or AAᵀ, n×n) of the centred data A;
-// svd: Eigen's BDCSVD of A; randomized: Halko–Martinsson–Tropp range finder on A.
-enum class Solver { automatic, gram, svd, randomized };
+// svd: Eigen's BDCSVD of A; randomized: Halko–Martinsson–Tropp range finder on A (scikit-learn's
+// algorithm); krylov: randomized block Krylov iteration on A (Musco & Musco), stopping when converged.
+enum class Solver { automatic, gram, svd, randomized, krylov };
 
-// "auto", "gram", "svd", "randomized".
+// "auto", "gram", "svd", "randomized", "krylov".
 std::string_view solver_name(Solver solver);
 // The inverse of solver_name; throws std::invalid_argument for anything else.
 Solver parse_solver(std::string_view name);
@@ -33,8 +34,10 @@ struct FitOptions {
   // constant columns are left unscaled.
   bool scale = false;
   Solver solver = Solver::automatic;
-  std::size_t oversample = 10;  // randomized: extra columns of the sketch
-  int power_iterations = -1;    // randomized: -1 = scikit-learn's 'auto' (7 if K < 0.1 min(n, d), else 4)
+  std::size_t oversample = 10;  // randomized, krylov: extra columns of the sketch (block)
+  // randomized: the power iterations; krylov: the largest Krylov depth. -1 = scikit-learn's 'auto'
+  // (7 if K < 0.1 min(n, d), else 4).
+  int power_iterations = -1;
   std::uint64_t seed = 1;       // randomized sketch and subspace-iteration start
   // A CUDA device for the Gram solver's SYRK (null: the CPU does everything). Only the Gram solver
   // runs there; with force_device (--device cuda) it does whatever the size, otherwise (--device
@@ -63,8 +66,8 @@ struct PcaModel {
   std::string solver_reason;     // why (for auto: what it saw)
   bool gram_of_samples = false;  // gram: the n×n Gram AAᵀ was used (d > n)
   std::string device;            // the CUDA device that formed the Gram matrix; empty: the CPU
-  std::size_t power_iterations = 0;  // randomized: the count that ran
-  std::size_t oversample = 0;        // randomized: the oversampling that ran
+  std::size_t power_iterations = 0;  // randomized: the count that ran; krylov: the depth it reached
+  std::size_t oversample = 0;        // randomized, krylov: the oversampling that ran
 };
 
 }  // namespace csc::pca

@@ -11,7 +11,7 @@ namespace {
 
 constexpr double kTinyCells = 50000;
 constexpr std::size_t kMaxGramSide = 11585;  // 11585^2 doubles ~ 1 GiB
-constexpr double kRandomizedSlowdown = 1.5;  // multiply-adds of the range finder run this much slower
+constexpr double kSkinnySlowdown = 1.5;  // multiply-adds of skinny products run this much slower
 
 std::string giga(double madds) {
   char text[32];
@@ -45,13 +45,16 @@ SolverChoice choose_solver(Solver requested, std::size_t n, std::size_t d, std::
       c.reason = "requested: SVD of the centred data";
       return c;
     case Solver::randomized:
+    case Solver::krylov:
       if (k == 0) {
         c.solver = Solver::gram;
-        c.reason = "randomized needs K up front (-k); with --variance or all components the Gram solver "
+        c.reason = std::string(solver_name(requested)) +
+                   " needs K up front (-k); with --variance or all components the Gram solver "
                    "sees the whole spectrum: eigenvectors of " + gram_side_text(of_samples);
       } else {
-        c.solver = Solver::randomized;
-        c.reason = "requested: randomized range finder";
+        c.solver = requested;
+        c.reason = requested == Solver::randomized ? "requested: randomized range finder"
+                                                   : "requested: randomized block Krylov iteration";
       }
       return c;
     case Solver::automatic:
@@ -72,22 +75,23 @@ SolverChoice choose_solver(Solver requested, std::size_t n, std::size_t d, std::
     return c;
   }
   const std::size_t q = power_iterations;
-  const double random_cost =
+  const double krylov_cost =
       static_cast<double>(2 * q + 2) * cells * static_cast<double>(std::min(k + oversample, side));
-  // SYRK runs near GEMM speed; the range finder's skinny products (linalg's skinny kernels) run at
-  // about two thirds of it, and it adds a residual check and the QRs: on the 2000 x 20000, K = 20
-  // benchmark the Gram solver did 40 G multiply-adds in 0.75 s and the randomized one 19.2 G in 0.55 s.
-  // Hence the Gram solver wins up to 1.5x the multiply-adds; past that the randomized fit runs, and
-  // under auto its residual decides whether it stands (fit.cc).
-  if (side <= kMaxGramSide && gram_cost <= kRandomizedSlowdown * random_cost) {
+  // SYRK runs near GEMM speed; the skinny products (linalg's skinny kernels) run at about two thirds
+  // of it, and add a residual check and the orthonormalisations: on the 2000 x 20000, K = 20
+  // benchmark the Gram solver did 40 G multiply-adds in 0.75 s and the randomized range finder 19.2 G
+  // in 0.55 s. Hence the Gram solver wins up to 1.5x the multiply-adds of block Krylov's depth limit
+  // (its worst case; it stopped at depth 3 of 7 there); past that block Krylov runs, and under auto
+  // its residual decides whether it stands (fit.cc).
+  if (side <= kMaxGramSide && gram_cost <= kSkinnySlowdown * krylov_cost) {
     c.solver = Solver::gram;
     c.reason = "min(n, d) = " + std::to_string(side) + ": forming " + gram_side_text(of_samples) + " costs " +
-               giga(gram_cost) + " G multiply-adds, randomized with K = " + std::to_string(k) + " would cost " +
-               giga(random_cost) + " G; the Gram solver is exact";
+               giga(gram_cost) + " G multiply-adds, block Krylov with K = " + std::to_string(k) +
+               " could cost " + giga(krylov_cost) + " G; the Gram solver is exact";
   } else {
-    c.solver = Solver::randomized;
-    c.reason = "K = " + std::to_string(k) + " of min(n, d) = " + std::to_string(side) + ": randomized costs " +
-               giga(random_cost) + " G multiply-adds, the Gram matrix " +
+    c.solver = Solver::krylov;
+    c.reason = "K = " + std::to_string(k) + " of min(n, d) = " + std::to_string(side) +
+               ": block Krylov costs at most " + giga(krylov_cost) + " G multiply-adds, the Gram matrix " +
                (side > kMaxGramSide ? std::string("would exceed 1 GiB") : giga(gram_cost) + " G");
   }
   return c;

@@ -19,11 +19,12 @@ struct SolverChoice {
 std::size_t default_power_iterations(std::size_t k, std::size_t n, std::size_t d);
 
 // requested == automatic picks by cost: svd for tiny matrices (n·d <= 50000); otherwise gram (the
-// Gram matrix of the smaller side, s = min(n, d): n·d·s/2 multiply-adds, exact) unless randomized
-// ((2q + 2)·n·d·(k + oversample) multiply-adds) is more than twice cheaper, or the s×s Gram matrix
-// would exceed 1 GiB. k == 0 means "not known yet" (--variance or all components): gram or svd,
-// which see the whole spectrum. An explicit request is honoured (randomized with k == 0 becomes
-// gram: it needs K up front); the reason says so.
+// Gram matrix of the smaller side, s = min(n, d): n·d·s/2 multiply-adds, exact) unless block Krylov
+// (at most (2q + 2)·n·d·(k + oversample) multiply-adds, q the depth limit; it usually stops well
+// before) is more than 1.5 times cheaper, or the s×s Gram matrix would exceed 1 GiB. k == 0 means
+// "not known yet" (--variance or all components): gram or svd, which see the whole spectrum. An
+// explicit request is honoured (randomized or krylov with k == 0 becomes gram: they need K up front);
+// the reason says so.
 SolverChoice choose_solver(Solver requested, std::size_t n, std::size_t d, std::size_t k, std::size_t oversample,
                            std::size_t power_iterations);
 

@@ -43,8 +43,9 @@ Json pca_fit_result(const pca::PcaModel& m, const PcaRunFacts& facts) {
   r["solver"] = pca::solver_name(m.solver);
   r["solver_reason"] = m.solver_reason;
   r["gram_of_samples"] = m.solver == pca::Solver::gram ? Json(m.gram_of_samples) : Json(nullptr);
-  r["power_iterations"] = m.solver == pca::Solver::randomized ? Json(m.power_iterations) : Json(nullptr);
-  r["oversample"] = m.solver == pca::Solver::randomized ? Json(m.oversample) : Json(nullptr);
+  const bool sketched = m.solver == pca::Solver::randomized || m.solver == pca::Solver::krylov;
+  r["power_iterations"] = sketched ? Json(m.power_iterations) : Json(nullptr);
+  r["oversample"] = sketched ? Json(m.oversample) : Json(nullptr);
   r["dtype"] = facts.dtype;
   r["explained_variance"] = m.explained_variance;
   r["explained_variance_ratio"] = m.explained_variance_ratio;

@@ -33,7 +33,7 @@ for args in "$digits --label label" ""; do
 done
 
 # MAGIC, K = 3, with every solver (the acceptance interface: csc pca FILE -k K --solver S --json).
-for solver in auto gram svd randomized; do
+for solver in auto gram svd randomized krylov; do
   expect_status 0 "$CSC" pca "$magic" --label 10 -k 3 --solver $solver --json
   expect_json "$(near .result.explained_variance_ratio[0] 0.4404728315643294 1e-6) and
                $(near .result.explained_variance_ratio[1] 0.25799073868307415 1e-6) and

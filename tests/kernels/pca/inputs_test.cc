@@ -29,7 +29,7 @@ TEST_CASE("fit rejects one row, no columns, non-finite values and all-constant d
 }
 
 TEST_CASE("one column: a single component carrying all the variance") {
-  for (Solver solver : {Solver::automatic, Solver::gram, Solver::svd, Solver::randomized}) {
+  for (Solver solver : {Solver::automatic, Solver::gram, Solver::svd, Solver::randomized, Solver::krylov}) {
     FitOptions options;
     options.n_components = 1;
     options.solver = solver;
@@ -47,7 +47,7 @@ TEST_CASE("K larger than min(n, d) is clipped; K == 0 means every component") {
   const auto m = csc::pca::test::planted(5, 9, {3.0, 1.0}, 0.1, 1);
   FitOptions options;
   options.n_components = 50;
-  for (Solver solver : {Solver::gram, Solver::svd, Solver::randomized}) {
+  for (Solver solver : {Solver::gram, Solver::svd, Solver::randomized, Solver::krylov}) {
     options.solver = solver;
     const auto model = fit(m.values, 5, 9, options);
     CHECK(model.n_components == 5);

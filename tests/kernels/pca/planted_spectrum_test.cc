@@ -43,30 +43,31 @@ void check_planted(std::size_t n, std::size_t d, const std::vector<double>& vari
 }  // namespace
 
 TEST_CASE("planted spectrum is recovered by every solver") {
-  for (auto solver : {csc::pca::Solver::gram, csc::pca::Solver::svd, csc::pca::Solver::randomized}) {
+  for (auto solver : {csc::pca::Solver::gram, csc::pca::Solver::svd, csc::pca::Solver::randomized,
+                       csc::pca::Solver::krylov}) {
     CAPTURE(csc::pca::solver_name(solver));
     check_planted(20000, 30, {40.0, 10.0, 4.0, 1.0}, 0.3, solver);
     check_planted(5000, 300, {100.0, 30.0, 9.0}, 0.2, solver);
   }
 }
 
-TEST_CASE("auto keeps a converged randomized fit and replaces an unconverged one by the exact Gram solver") {
-  // 600 x 3000 with K = 1: the Gram matrix X Xᵀ (0.54 G multiply-adds) costs more than 1.5x the range
-  // finder's 0.32 G, so auto runs the randomized solver first.
+TEST_CASE("auto keeps a converged block Krylov fit and replaces an unconverged one by the exact Gram solver") {
+  // 600 x 3000 with K = 1: the Gram matrix X Xᵀ (0.54 G multiply-adds) costs more than 1.5x block
+  // Krylov's 0.32 G at its depth limit, so auto runs block Krylov first.
   const std::size_t n = 600, d = 3000;
   csc::pca::FitOptions options;
   options.n_components = 1;
   {
-    // A planted direction far above the noise: 7 power iterations converge, and the fit stands.
+    // A planted direction far above the noise: the Ritz value settles within the depth limit, the fit stands.
     const auto m = csc::pca::test::planted(n, d, {50.0}, 0.1, 7);
     std::vector<double> x = m.values;
     const auto model = csc::pca::fit_in_place(x.data(), n, d, d, options);
-    CHECK(model.solver == csc::pca::Solver::randomized);
-    CHECK(model.solver_reason.find("worst residual") != std::string::npos);
+    CHECK(model.solver == csc::pca::Solver::krylov);
+    CHECK(model.solver_reason.find("(converged), worst residual") != std::string::npos);
   }
   {
     // Pure noise: the top eigenvalues of the sample covariance crowd together at the Marchenko-Pastur
-    // edge, 7 power iterations leave a residual far above 1e-3, and the exact solver takes over.
+    // edge, depth 7 leaves a residual above 1e-3, and the exact solver takes over.
     const auto m = csc::pca::test::planted(n, d, {}, 1.0, 8);
     std::vector<double> x = m.values, exact = m.values;
     const auto model = csc::pca::fit_in_place(x.data(), n, d, d, options);

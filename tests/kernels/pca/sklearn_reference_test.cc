@@ -134,3 +134,16 @@ TEST_CASE("randomized pca matches scikit-learn where the spectrum has a gap") {
   const Matrix magic = csc::pca::test::magic();
   check(fit<double>(magic, 3, Solver::randomized), EXPECTED(ref::magic_k3), {1e-6, 1e-6, 3});
 }
+
+TEST_CASE("block Krylov pca matches scikit-learn's exact solver, the noise components included") {
+  // Where the range finder stops short (components 5 and 6 of the noise), block Krylov iterates until
+  // the Ritz values settle: all six values and axes agree at the exact solvers' tolerances.
+  const Matrix tall = csc::pca::test::planted(4000, 40, {50.0, 20.0, 8.0, 3.0}, 0.5, 42);
+  const Matrix wide = csc::pca::test::planted(80, 2000, {50.0, 20.0, 8.0, 3.0}, 0.1, 7);
+  check(fit<double>(tall, 6, Solver::krylov), EXPECTED(ref::planted_tall), kDouble);
+  check(fit<double>(wide, 6, Solver::krylov), EXPECTED(ref::planted_wide), kDouble);
+  check(fit<float>(tall, 6, Solver::krylov), EXPECTED(ref::planted_tall), kFloat);
+  check(fit<float>(wide, 6, Solver::krylov), EXPECTED(ref::planted_wide), kFloat);
+  const Matrix magic = csc::pca::test::magic();
+  check(fit<double>(magic, 3, Solver::krylov), EXPECTED(ref::magic_k3), kDouble);
+}

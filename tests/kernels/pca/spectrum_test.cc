@@ -61,10 +61,12 @@ TEST_CASE("solver choice: auto by shape, explicit requests honoured") {
   const auto wide = choose_solver(Solver::automatic, 500, 100000, 5, 10, 7);
   CHECK(wide.solver == Solver::gram);
   CHECK(wide.gram_of_samples);
-  // 40 G multiply-adds for X Xᵀ against 1.5 x 19.2 G for the range finder: randomized.
-  CHECK(choose_solver(Solver::automatic, 2000, 20000, 20, 10, 7).solver == Solver::randomized);
+  // 40 G multiply-adds for X Xᵀ against 1.5 x 19.2 G for block Krylov at its depth limit: krylov.
+  CHECK(choose_solver(Solver::automatic, 2000, 20000, 20, 10, 7).solver == Solver::krylov);
   CHECK(choose_solver(Solver::automatic, 2000, 20000, 50, 10, 7).solver == Solver::gram);  // 40 G vs 1.5 x 38 G
-  CHECK(choose_solver(Solver::automatic, 100000, 20000, 10, 10, 7).solver == Solver::randomized);
+  CHECK(choose_solver(Solver::automatic, 100000, 20000, 10, 10, 7).solver == Solver::krylov);
+  CHECK(choose_solver(Solver::krylov, 100000, 20000, 0, 10, 7).solver == Solver::gram);
+  CHECK(choose_solver(Solver::randomized, 2000, 20000, 20, 10, 7).solver == Solver::randomized);
   CHECK(choose_solver(Solver::automatic, 100000, 2000, 0, 10, 7).solver == Solver::gram);  // --variance
   CHECK(choose_solver(Solver::automatic, 100000, 20000, 0, 10, 7).solver == Solver::svd);  // Gram > 1 GiB
   CHECK(choose_solver(Solver::randomized, 100000, 20000, 0, 10, 7).solver == Solver::gram);
@@ -106,6 +108,6 @@ TEST_CASE("solver choice with a CUDA device: the Gram solver on it where that pa
   CHECK_FALSE(with_device(Solver::randomized, 2000, 20000, 20, true).on_device);
   auto huge = with_device(Solver::automatic, 100000, 20000, 10, true);
   CHECK_FALSE(huge.on_device);
-  CHECK(huge.solver == Solver::randomized);
+  CHECK(huge.solver == Solver::krylov);
   CHECK(huge.reason.find("would exceed 1 GiB, so the CPU") != std::string::npos);
 }

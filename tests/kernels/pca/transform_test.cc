@@ -105,7 +105,8 @@ TEST_CASE("Projector rejects a model whose arrays do not match its sizes") {
 TEST_CASE("transform: data left preprocessed by the fit and raw data give the same scores") {
   const std::size_t n = 400, d = 9;
   const auto m = csc::pca::test::planted(n, d, {6.0, 2.0}, 0.3, 21);
-  for (auto solver : {csc::pca::Solver::gram, csc::pca::Solver::svd, csc::pca::Solver::randomized}) {
+  for (auto solver : {csc::pca::Solver::gram, csc::pca::Solver::svd, csc::pca::Solver::randomized,
+                       csc::pca::Solver::krylov}) {
     CAPTURE(csc::pca::solver_name(solver));
     csc::pca::FitOptions options;
     options.n_components = 3;
