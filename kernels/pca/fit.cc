@@ -213,7 +213,7 @@ Decomposition randomized_solver(const T* a, std::size_t n, std::size_t d, std::s
 // Block Krylov iteration stops when no leading Ritz value moves by more than this, relative: for
 // float data the eigenvalues are then good to ~1e-7 (the data's own precision; convergence is
 // superlinear, so the last step gains far more than it moved), for double to ~1e-14.
-constexpr double kFloatKrylovTolerance = 1e-6;
+constexpr double kFloatKrylovTolerance = 1e-5;
 constexpr double kDoubleKrylovTolerance = 1e-10;
 
 template <class T>
