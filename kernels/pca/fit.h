@@ -10,8 +10,9 @@
 namespace csc::pca {
 
 // Fits the n×d row-major matrix x (leading dimension ld). The solvers that work on the centred data
-// itself (svd, randomized, the Gram trick AAᵀ) centre (and scale) x in place, saving a copy; the Gram
-// solver on XᵀX reads x once and leaves it as it was. *data_preprocessed (when given) says which:
+// itself (svd, randomized, krylov, the Gram trick AAᵀ, any Gram matrix formed on options.device)
+// centre (and scale) x in place, saving a copy; the Gram solver on XᵀX on the CPU reads x once and
+// leaves it as it was. *data_preprocessed (when given) says which:
 // true when x now holds the analysed data, ready for Projector::transform without preprocess().
 // n >= 2, d >= 1, every value finite and at least one column not constant; otherwise
 // std::invalid_argument (callers validate user data first and say what to do). options.n_components
