@@ -42,8 +42,11 @@ EigenPairs dense(const double* m, std::size_t dim, std::size_t k, std::uint64_t 
   out.values = tridiagonal_top_eigenvalues(diag, off, k);
   try {
     const std::vector<double> z = tridiagonal_eigenvectors(diag, off, out.values, seed);
-    const Eigen::MatrixXd v =
-        tri.matrixQ() * Eigen::Map<const RowMatrix>(z.data(), static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(dim)).transpose();
+    // The reflections applied to a plain column-major copy: multiplying matrixQ() by the transposed
+    // row-major map made Eigen form the whole dim x dim Q first (200 of 450 us at the digits' 64).
+    Eigen::MatrixXd v =
+        Eigen::Map<const RowMatrix>(z.data(), static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(dim)).transpose();
+    tri.matrixQ().applyThisOnTheLeft(v);
     out.vectors.resize(k * dim);
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = 0; j < dim; ++j) out.vectors[i * dim + j] = v(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(i));
