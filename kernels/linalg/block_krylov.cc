@@ -99,6 +99,7 @@ KrylovSvd<T> krylov(const T* a, std::size_t m, std::size_t n, std::size_t lda, s
       const Eigen::ArrayXd moved = (leading - previous).array().abs();
       out.converged = (moved <= tolerance * leading.array().abs().max(rounding)).all();
     }
+    if (used == m) out.converged = true;  // the subspace is the whole space: the values are exact
     if (out.converged || depth == max_depth) break;
     previous = leading;
     gemm(Op::none, Op::none, m, b, n, T(1), a, lda, z.data(), b, T(0), w.data(), b);

@@ -14,7 +14,8 @@ struct KrylovSvd {
   TruncatedSvd<T> svd;          // A ~ U diag(S) Vt, as randomized_svd returns it (same sign rule)
   std::size_t depth = 0;        // blocks A(AᵀA)^i Ω for i = 0..depth span the subspace
   std::size_t products = 0;     // products with A or Aᵀ, each with a block of b vectors
-  bool converged = false;       // the last block moved no leading Ritz value by more than tolerance
+  bool converged = false;       // the last block moved no leading Ritz value by more than tolerance,
+                                // or the subspace filled all m dimensions
 };
 
 // The k leading singular triplets of the row-major m x n matrix A (lda >= n). With b = k + oversample
@@ -28,7 +29,8 @@ struct KrylovSvd {
 // vectors: |Aᵀu - s v| is zero by construction. A zero singular value gets a zero row in Vt.
 // A Krylov subspace of depth q holds the randomized range finder's subspace with q power iterations
 // and converges much faster where the spectrum decays slowly: with the same 2q + 2 products it is
-// typically several orders more accurate. Products with A run in T, everything else in double.
+// typically several orders more accurate. Products with A run in T, everything else in double; the
+// blocks take (m + n)·b·(max_depth + 1) doubles.
 // Throws std::invalid_argument on k == 0, k > min(m, n), lda < n or a null A.
 KrylovSvd<float> block_krylov_svd(const float* a, std::size_t m, std::size_t n, std::size_t lda, std::size_t k,
                                   std::size_t oversample, std::size_t max_depth, double tolerance,
