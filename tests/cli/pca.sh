@@ -165,6 +165,7 @@ expect_status 2 "$CSC" pca -k 3 --variance 0.9
 expect_status 2 "$CSC" pca --variance 1.5
 expect_status 2 "$CSC" pca --solver arpack
 expect_status 2 "$CSC" pca --solver randomized --variance 0.9
+expect_status 2 "$CSC" pca --solver krylov --variance 0.9
 expect_status 3 "$CSC" pca --columns no_such_column
 echo '{"format": "something else"}' >"$scratch/bad_model.json"
 expect_status 3 "$CSC" pca apply --model-in "$scratch/bad_model.json"

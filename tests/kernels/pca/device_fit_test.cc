@@ -95,19 +95,18 @@ csc::pca::FitOptions options_on(const HostTwin* twin, bool forced, std::size_t k
   return o;
 }
 
-}  // namespace
-
-TEST_CASE("pca on a device, n > d: XᵀX from row slices of 8192 on the device, the CPU fit's answer") {
-  const std::size_t n = 20000, d = 40;
-  const auto x = planted_data<float>(n, d, 11);
+// Fits float data x on the twin (forced) and on the CPU's Gram solver: the device fit must have sent
+// only SYRKs with `op` and these depths, say so, and give the CPU's answer. Returns the device fit.
+csc::pca::PcaModel check_device_gram(const std::vector<float>& x, std::size_t n, std::size_t d, Op op,
+                                     const std::vector<std::size_t>& depths) {
   HostTwin twin;
   const auto on_device = fit_copy(x, n, d, options_on(&twin, true));
   CHECK(on_device.device == "host twin (device 0)");
   CHECK(on_device.solver == csc::pca::Solver::gram);
-  CHECK_FALSE(on_device.gram_of_samples);
+  CHECK(on_device.gram_of_samples == (op == Op::none));
   CHECK(on_device.solver_reason.find("formed on host twin (device 0)") != std::string::npos);
-  CHECK(twin.syrk_depths == std::vector<std::size_t>{8192, 8192, n - 2 * 8192});
-  CHECK(std::all_of(twin.syrk_ops.begin(), twin.syrk_ops.end(), [](Op op) { return op == Op::transpose; }));
+  CHECK(twin.syrk_depths == depths);
+  CHECK(std::all_of(twin.syrk_ops.begin(), twin.syrk_ops.end(), [op](Op o) { return o == op; }));
   CHECK(twin.other_calls == 0);
 
   csc::pca::FitOptions cpu = options_on(nullptr, false);
@@ -115,6 +114,15 @@ TEST_CASE("pca on a device, n > d: XᵀX from row slices of 8192 on the device, 
   const auto on_cpu = fit_copy(x, n, d, cpu);
   CHECK(on_cpu.device.empty());
   check_same_fit(on_device, on_cpu, 1e-5);
+  return on_device;
+}
+
+}  // namespace
+
+TEST_CASE("pca on a device, n > d: XᵀX from row slices of 8192 on the device, the CPU fit's answer") {
+  const std::size_t n = 20000, d = 40;
+  const auto on_device = check_device_gram(planted_data<float>(n, d, 11), n, d, Op::transpose,
+                                           {8192, 8192, n - 2 * 8192});
   // And the planted spectrum itself: variances 40+0.09, 10+0.09, ... within sampling error.
   CHECK(on_device.explained_variance[0] == doctest::Approx(40.09).epsilon(0.05));
   CHECK(on_device.explained_variance[3] == doctest::Approx(1.09).epsilon(0.05));
@@ -122,18 +130,7 @@ TEST_CASE("pca on a device, n > d: XᵀX from row slices of 8192 on the device, 
 
 TEST_CASE("pca on a device, d > n: XXᵀ from column slices of 8192 on the device, axes as Xᵀu / s") {
   const std::size_t n = 60, d = 9000;
-  const auto x = planted_data<float>(n, d, 12);
-  HostTwin twin;
-  const auto on_device = fit_copy(x, n, d, options_on(&twin, true));
-  CHECK(on_device.device == "host twin (device 0)");
-  CHECK(on_device.solver == csc::pca::Solver::gram);
-  CHECK(on_device.gram_of_samples);
-  CHECK(twin.syrk_depths == std::vector<std::size_t>{8192, d - 8192});
-  CHECK(std::all_of(twin.syrk_ops.begin(), twin.syrk_ops.end(), [](Op op) { return op == Op::none; }));
-
-  csc::pca::FitOptions cpu = options_on(nullptr, false);
-  cpu.solver = csc::pca::Solver::gram;
-  check_same_fit(on_device, fit_copy(x, n, d, cpu), 1e-5);
+  check_device_gram(planted_data<float>(n, d, 12), n, d, Op::none, {8192, d - 8192});
 }
 
 TEST_CASE("pca on a device: double data standardised (--scale) in one slice, the CPU fit's answer to 1e-10") {
