@@ -252,15 +252,12 @@ FitOutcome fit_out_of_core(Invocation& inv, const PcaFitOptions& o, const PcaInp
 }
 
 // cuBLAS and cuSOLVER when the resolved device is CUDA; null (with a warning saying why) when they
-// cannot be loaded, and for the CPU.
+// cannot be loaded, and for the CPU. Both fit paths record where they ran (Invocation::ran_on).
 const linalg::CudaLinalg* cuda_linalg(Invocation& inv) {
   if (inv.device() != Device::cuda) return nullptr;
   std::string reason;
   const linalg::CudaLinalg* gpu = linalg::CudaLinalg::load(reason);
-  if (gpu == nullptr) {
-    inv.warn("CUDA linear algebra " + reason + "; pca ran on the CPU");
-    inv.ran_on(Device::cpu);
-  }
+  if (gpu == nullptr) inv.warn("CUDA linear algebra " + reason + "; pca ran on the CPU");
   return gpu;
 }
 

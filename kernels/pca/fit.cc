@@ -40,7 +40,7 @@ struct Decomposition {
 // Under --solver auto, a block Krylov result whose worst residual exceeds this is replaced by the Gram
 // solver's exact one. At 1e-3 the singular values are good to about 1e-6 relative (their error goes
 // as the residual squared) and a float32 residual is still far above its rounding (~1e-5).
-constexpr double kRandomizedResidualTolerance = 1e-3;
+constexpr double kAutoResidualTolerance = 1e-3;
 
 void check_shape(std::size_t n, std::size_t d) {
   if (n < 2) throw std::invalid_argument("PCA needs at least two samples");
@@ -358,7 +358,7 @@ PcaModel fit_impl(T* x, std::size_t n, std::size_t d, std::size_t ld, const FitO
       dec = choice.solver == Solver::randomized
                 ? randomized_solver(x, n, d, ld, k_wanted, options.oversample, q, options.seed)
                 : krylov_solver(x, n, d, ld, k_wanted, options.oversample, q, options.seed);
-      if (options.solver != Solver::automatic || dec.worst_residual <= kRandomizedResidualTolerance) {
+      if (options.solver != Solver::automatic || dec.worst_residual <= kAutoResidualTolerance) {
         model.power_iterations = dec.iterations;
         model.oversample = options.oversample;
       } else {
@@ -366,7 +366,7 @@ PcaModel fit_impl(T* x, std::size_t n, std::size_t d, std::size_t ld, const FitO
         dec = d > n ? samples_gram_solver(x, n, d, ld, options, k_wanted, total_sum_squares, nullptr)
                     : features_gram_solver(x, n, d, ld, options, k_wanted, total_sum_squares, nullptr);
         char limit[32];
-        std::snprintf(limit, sizeof limit, " > %g", kRandomizedResidualTolerance);
+        std::snprintf(limit, sizeof limit, " > %g", kAutoResidualTolerance);
         dec.detail = randomized + limit + ", so the exact Gram solver instead: " + dec.detail;
         model.solver = Solver::gram;
         model.gram_of_samples = d > n;

@@ -29,7 +29,8 @@ SolverChoice choose_solver(Solver requested, std::size_t n, std::size_t d, std::
                            std::size_t power_iterations);
 
 // The Gram matrix (n·d·s/2 multiply-adds) is worth a CUDA device from this size on: below it the CPU
-// takes under ~0.1 s, less than the device's start-up and the copy of the data.
+// takes under ~0.1 s, which we expect to be less than the device's start-up and the copy of the data.
+// An estimate: no GPU was at hand to measure the crossing.
 constexpr double kDeviceMinMultiplyAdds = 1e10;
 
 // choose_solver when a CUDA device `device` (its name) is at hand. The Gram solver is the one with a

@@ -43,7 +43,7 @@ EigenPairs dense(const double* m, std::size_t dim, std::size_t k, std::uint64_t 
   try {
     const std::vector<double> z = tridiagonal_eigenvectors(diag, off, out.values, seed);
     // The reflections applied to a plain column-major copy: multiplying matrixQ() by the transposed
-    // row-major map made Eigen form the whole dim x dim Q first (200 of 450 us at the digits' 64).
+    // row-major map made Eigen form the whole dim x dim Q first (see BENCHMARKS.md, pca).
     Eigen::MatrixXd v =
         Eigen::Map<const RowMatrix>(z.data(), static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(dim)).transpose();
     tri.matrixQ().applyThisOnTheLeft(v);
