@@ -45,8 +45,16 @@ GramRowsLayout gram_rows_layout(std::size_t dim);
 // scratch, and so are Y's padding columns [dim, ld) and front margin: they may hold anything (keep
 // them zero all the same: denormals would slow the products). One thread. Throws
 // std::invalid_argument on a null or misaligned pointer.
-void accumulate_gram_rows(const float* y, std::size_t rows, std::size_t dim, float* c);
-void accumulate_gram_rows(const double* y, std::size_t rows, std::size_t dim, double* c);
+// `next`: memory the caller reads after this call (its next block of rows), fetched into cache a
+// little at a time while the product runs, so that reading it then does not wait on DRAM (a thread
+// alternating reads and products otherwise streams at DRAM latency: 3.8 GB/s measured on a Zen 3
+// VM). A hint: any range is safe, none is read.
+struct PrefetchRange {
+  const void* begin = nullptr;
+  std::size_t bytes = 0;
+};
+void accumulate_gram_rows(const float* y, std::size_t rows, std::size_t dim, float* c, PrefetchRange next = {});
+void accumulate_gram_rows(const double* y, std::size_t rows, std::size_t dim, double* c, PrefetchRange next = {});
 
 // Streaming covariance for PCA's out-of-core mode: row blocks of an n_rows x d matrix are added as they
 // are read. Keeps the count, the column means and the centred scatter matrix sum (x - mean)(x - mean)^T,

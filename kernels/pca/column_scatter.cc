@@ -18,12 +18,13 @@ namespace csc::pca {
 
 namespace {
 
-// Rows per chunk: the centred chunk stays in L2 (about 96 KiB of padded rows, under glibc's mmap
-// threshold: fresh mmapped pages cost ~3 µs each to fault in on the VMs measured, a tenth of the
-// digits' fit) while the Gram accumulation sweeps it once per panel of columns; at least 64 rows,
-// so that each register tile's accumulation is long enough to repay loading and storing its part of C.
+// Rows per chunk: about 40 KiB of padded rows, at least 64 so that each register tile's accumulation
+// is long enough to repay loading and storing its part of C. Measured one thread on a Zen 3 VM (per
+// row, against the FMA peak): d = 100 runs at 80 % from 64 to 96 rows and 64 % at 219 (96 KiB, the
+// earlier rule), d = 1000 at 84-89 % from 48 to 64 rows. Small chunks also stay under glibc's mmap
+// threshold: fresh mmapped pages cost ~3 µs each to fault in, a tenth of the digits' fit.
 std::size_t chunk_rows(std::size_t padded_width, std::size_t element) {
-  return std::clamp<std::size_t>((std::size_t{96} << 10) / (std::max<std::size_t>(padded_width, 1) * element), 64, 1024);
+  return std::clamp<std::size_t>((std::size_t{40} << 10) / (std::max<std::size_t>(padded_width, 1) * element), 64, 1024);
 }
 // Float partial Gram matrices are flushed to double after this many rows.
 constexpr std::size_t kFloatFlushRows = 8192;
@@ -67,7 +68,11 @@ void accumulate_range(const T* x, std::size_t begin, std::size_t end, std::size_
     const std::size_t rows = std::min(chunk, end - start);
     shift_rows(x + start * ld, rows, d, ld, shift.data(), centred, layout.ld, p.min.data(), p.max.data(),
                p.sum_x.data(), p.sum.data());
-    linalg::accumulate_gram_rows(centred, rows, d, c.get());
+    // While this chunk's product runs, the next chunk's rows come in from memory.
+    const std::size_t next_rows = std::min(chunk, end - (start + rows));
+    const linalg::PrefetchRange next =
+        next_rows == 0 ? linalg::PrefetchRange{} : linalg::PrefetchRange{x + (start + rows) * ld, ((next_rows - 1) * ld + d) * sizeof(T)};
+    linalg::accumulate_gram_rows(centred, rows, d, c.get(), next);
     pending += rows;
     if (sizeof(T) == 4 && pending >= kFloatFlushRows) flush();
   }

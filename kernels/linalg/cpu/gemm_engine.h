@@ -29,10 +29,11 @@ void small_gemm(const GemmProblem<float>& pr);
 void small_gemm(const GemmProblem<double>& pr);
 
 // C += YᵀY on the register tiles touching the lower triangle, Y read unpacked (see gram_rows_layout in
-// kernels/linalg/syrk.h for the padding the caller provides); one thread.
+// kernels/linalg/syrk.h for the padding the caller provides), prefetching the `next_bytes` from
+// `next` along the way; one thread.
 void accumulate_gram_rows(const float* y, std::size_t rows, std::size_t dim, std::size_t ld, float* c,
-                          std::size_t ldc);
+                          std::size_t ldc, const char* next, std::size_t next_bytes);
 void accumulate_gram_rows(const double* y, std::size_t rows, std::size_t dim, std::size_t ld, double* c,
-                          std::size_t ldc);
+                          std::size_t ldc, const char* next, std::size_t next_bytes);
 
 }  // namespace csc::linalg::cpu

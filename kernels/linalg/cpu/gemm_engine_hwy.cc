@@ -198,14 +198,23 @@ void RunRegion(D d, const GemmProblem<T>& pr, const Region& rg, const Blocking& 
 // whole panels and vector-aligned, C with whole tiles everywhere.
 template <class D, class T = hn::TFromD<D>>
 void AccumulateGramRows(D d, const T* HWY_RESTRICT y, std::size_t rows, std::size_t dim, std::size_t ld,
-                        T* HWY_RESTRICT c, std::size_t ldc) {
+                        T* HWY_RESTRICT c, std::size_t ldc, const char* next, std::size_t next_bytes) {
   const std::size_t N = hn::Lanes(d), NR = kNV * N;
   const std::size_t slivers = (dim + kMR - 1) / kMR;
   const std::size_t shift = slivers * kMR - dim;
+  // The caller's next block is fetched into L2 in equal shares before each tile.
+  constexpr std::size_t kLine = 64;
+  std::size_t tiles = 0;
+  for (std::size_t s = 0; s < slivers; ++s) tiles += ((s + 1) * kMR - shift + NR - 1) / NR;
+  const std::size_t lines = (next_bytes + kLine - 1) / kLine;
+  const std::size_t lines_per_tile = (lines + tiles - 1) / tiles;
+  std::size_t fetched = 0;
   TileOut<T> out{nullptr, ldc, T(1), T(1), true};
   for (std::size_t s = 0; s < slivers; ++s) {
     const std::size_t end = (s + 1) * kMR - shift;  // one past the sliver's last Gram row
     for (std::size_t j = 0; j < end; j += NR) {
+      for (const std::size_t stop = std::min(lines, fetched + lines_per_tile); fetched < stop; ++fetched)
+        __builtin_prefetch(next + fetched * kLine, 0, 2);
       out.c = c + s * kMR * ldc + j;
       // A one-vector tile where that reaches the diagonal (d = 100 in floats: 15 % fewer products).
       if (end - j <= N)
@@ -261,12 +270,12 @@ void ScaleOnlyF64(const GemmProblem<double>& pr) { ScaleOnly(hn::ScalableTag<dou
 void SmallGemmF32(const GemmProblem<float>& pr) { SmallGemm(hn::ScalableTag<float>(), pr); }
 void SmallGemmF64(const GemmProblem<double>& pr) { SmallGemm(hn::ScalableTag<double>(), pr); }
 void AccumulateGramRowsF32(const float* y, std::size_t rows, std::size_t dim, std::size_t ld, float* c,
-                           std::size_t ldc) {
-  AccumulateGramRows(hn::ScalableTag<float>(), y, rows, dim, ld, c, ldc);
+                           std::size_t ldc, const char* next, std::size_t next_bytes) {
+  AccumulateGramRows(hn::ScalableTag<float>(), y, rows, dim, ld, c, ldc, next, next_bytes);
 }
 void AccumulateGramRowsF64(const double* y, std::size_t rows, std::size_t dim, std::size_t ld, double* c,
-                           std::size_t ldc) {
-  AccumulateGramRows(hn::ScalableTag<double>(), y, rows, dim, ld, c, ldc);
+                           std::size_t ldc, const char* next, std::size_t next_bytes) {
+  AccumulateGramRows(hn::ScalableTag<double>(), y, rows, dim, ld, c, ldc, next, next_bytes);
 }
 
 }  // namespace csc::linalg::cpu::HWY_NAMESPACE
@@ -300,12 +309,12 @@ void scale_only(const GemmProblem<double>& pr) { HWY_DYNAMIC_DISPATCH(ScaleOnlyF
 void small_gemm(const GemmProblem<float>& pr) { HWY_DYNAMIC_DISPATCH(SmallGemmF32)(pr); }
 void small_gemm(const GemmProblem<double>& pr) { HWY_DYNAMIC_DISPATCH(SmallGemmF64)(pr); }
 void accumulate_gram_rows(const float* y, std::size_t rows, std::size_t dim, std::size_t ld, float* c,
-                          std::size_t ldc) {
-  HWY_DYNAMIC_DISPATCH(AccumulateGramRowsF32)(y, rows, dim, ld, c, ldc);
+                          std::size_t ldc, const char* next, std::size_t next_bytes) {
+  HWY_DYNAMIC_DISPATCH(AccumulateGramRowsF32)(y, rows, dim, ld, c, ldc, next, next_bytes);
 }
 void accumulate_gram_rows(const double* y, std::size_t rows, std::size_t dim, std::size_t ld, double* c,
-                          std::size_t ldc) {
-  HWY_DYNAMIC_DISPATCH(AccumulateGramRowsF64)(y, rows, dim, ld, c, ldc);
+                          std::size_t ldc, const char* next, std::size_t next_bytes) {
+  HWY_DYNAMIC_DISPATCH(AccumulateGramRowsF64)(y, rows, dim, ld, c, ldc, next, next_bytes);
 }
 
 }  // namespace csc::linalg::cpu

@@ -158,13 +158,13 @@ void symmetrize_checked(Triangle filled, std::size_t n, T* c, std::size_t ldc) {
 }
 
 template <class T>
-void accumulate_gram_rows_checked(const T* y, std::size_t rows, std::size_t dim, T* c) {
+void accumulate_gram_rows_checked(const T* y, std::size_t rows, std::size_t dim, T* c, PrefetchRange next) {
   if (rows == 0 || dim == 0) return;
   const GramRowsLayout layout = gram_rows_layout<T>(dim);
   if (y == nullptr || c == nullptr) throw std::invalid_argument("accumulate_gram_rows: null buffer");
   if (reinterpret_cast<std::uintptr_t>(y) % layout.align != 0)
     throw std::invalid_argument("accumulate_gram_rows: Y is not aligned to " + std::to_string(layout.align) + " bytes");
-  cpu::accumulate_gram_rows(y, rows, dim, layout.ld, c, layout.ldc);
+  cpu::accumulate_gram_rows(y, rows, dim, layout.ld, c, layout.ldc, static_cast<const char*>(next.begin), next.bytes);
 }
 
 }  // namespace
@@ -183,11 +183,11 @@ GramRowsLayout gram_rows_layout(std::size_t dim) {
 template GramRowsLayout gram_rows_layout<float>(std::size_t);
 template GramRowsLayout gram_rows_layout<double>(std::size_t);
 
-void accumulate_gram_rows(const float* y, std::size_t rows, std::size_t dim, float* c) {
-  accumulate_gram_rows_checked(y, rows, dim, c);
+void accumulate_gram_rows(const float* y, std::size_t rows, std::size_t dim, float* c, PrefetchRange next) {
+  accumulate_gram_rows_checked(y, rows, dim, c, next);
 }
-void accumulate_gram_rows(const double* y, std::size_t rows, std::size_t dim, double* c) {
-  accumulate_gram_rows_checked(y, rows, dim, c);
+void accumulate_gram_rows(const double* y, std::size_t rows, std::size_t dim, double* c, PrefetchRange next) {
+  accumulate_gram_rows_checked(y, rows, dim, c, next);
 }
 
 void syrk(Triangle tri, Op op, std::size_t n, std::size_t k, float alpha, const float* x, std::size_t ldx,

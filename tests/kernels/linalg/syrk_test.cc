@@ -237,9 +237,11 @@ void check_gram_rows(std::size_t rows, std::size_t dim, std::mt19937& rng) {
       y[p * layout.ld + j] = j < dim ? static_cast<T>(uniform(rng)) : std::numeric_limits<T>::quiet_NaN();
   std::vector<T> c(layout.c_rows * layout.ldc), c0(c.size());
   for (std::size_t i = 0; i < c.size(); ++i) c0[i] = c[i] = static_cast<T>(uniform(rng));
-  // Two calls: the second one adds to what the first left.
+  // Two calls: the second one adds to what the first left; the first prefetches the rows the second
+  // reads, as column_scatter does (a hint: the sums must not change).
   const std::size_t half = rows / 2;
-  csc::linalg::accumulate_gram_rows(y, half, dim, c.data());
+  csc::linalg::accumulate_gram_rows(y, half, dim, c.data(),
+                                    {y + half * layout.ld, (rows - half) * layout.ld * sizeof(T)});
   csc::linalg::accumulate_gram_rows(y + half * layout.ld, rows - half, dim, c.data());
   const long double eps = std::numeric_limits<T>::epsilon();
   std::size_t failures = 0;
