@@ -60,9 +60,7 @@ KrylovSvd<T> krylov(const T* a, std::size_t m, std::size_t n, std::size_t lda, s
   const std::size_t width = b * (max_depth + 1);
 
   RowMatrix<T> omega(n, b);
-  GaussianStream gaussian(seed);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < b; ++j) omega(i, j) = static_cast<T>(gaussian.next());
+  fill_gaussian(omega.data(), n * b, seed);
   RowMatrix<T> w(m, b);  // A times the latest n-side block
   gemm(Op::none, Op::none, m, b, n, T(1), a, lda, omega.data(), b, T(0), w.data(), b);
   RowMatrix<T>& z = omega;  // Aᵀ times the latest m-side block

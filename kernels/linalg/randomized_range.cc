@@ -43,9 +43,7 @@ RowMatrix<T> range(const T* a, std::size_t m, std::size_t n, std::size_t lda, st
   check(a, m, n, lda, k);
   const std::size_t l = std::min({k + std::min(oversample, std::min(m, n)), m, n});
   RowMatrix<T> omega(n, l);
-  GaussianStream gaussian(seed);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < l; ++j) omega(i, j) = static_cast<T>(gaussian.next());
+  fill_gaussian(omega.data(), n * l, seed);
 
   RowMatrix<T> q(m, l);
   gemm(Op::none, Op::none, m, l, n, T(1), a, lda, omega.data(), l, T(0), q.data(), l);

@@ -14,8 +14,9 @@ namespace csc::linalg {
 // `power_iterations` rounds of Q = qr(A qr(A^T Q)), re-orthonormalising at every step so the small
 // singular directions are not lost to rounding. With s_1 >= s_2 >= ... the singular values of A,
 // ||A - Q Q^T A|| is close to s_{k+1} for a modest oversample (10) and one or two iterations.
-// The same seed gives the same Q (the Gaussian draws use std::mt19937_64 and Box-Muller, both fully
-// specified, so the stream does not depend on the standard library).
+// The same seed gives the same Q (linalg::fill_gaussian: std::mt19937_64 and Marsaglia's polar
+// method, both fully specified, so the stream depends neither on the standard library nor on the
+// thread count).
 // Throws std::invalid_argument on k == 0, k > min(m, n), lda < n or a null A.
 RowMatrix<float> randomized_range(const float* a, std::size_t m, std::size_t n, std::size_t lda, std::size_t k,
                                   std::size_t oversample, std::size_t power_iterations, std::uint64_t seed);

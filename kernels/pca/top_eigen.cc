@@ -7,9 +7,9 @@
 
 #include <Eigen/Dense>
 
+#include "kernels/linalg/gaussian_stream.h"
 #include "kernels/linalg/gemm.h"
 #include "kernels/linalg/orthonormal.h"
-#include "kernels/pca/random_normal.h"
 #include "kernels/pca/tridiagonal_eigen.h"
 
 namespace csc::pca {
@@ -78,7 +78,7 @@ EigenPairs top_eigenpairs(const double* m, std::size_t dim, std::size_t k, std::
 
   using linalg::Op;
   RowMatrix q(dim, l);
-  fill_standard_normal(q.data(), dim * l, seed);
+  linalg::fill_gaussian(q.data(), dim * l, seed);
   linalg::orthonormalize_columns(q);
   RowMatrix z(dim, l), x(dim, l), mx(dim, l), h(l, l), w(l, l), workspace(dim, l);
   std::vector<double> residuals;

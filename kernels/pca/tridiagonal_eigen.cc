@@ -7,8 +7,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "kernels/linalg/gaussian_stream.h"
 #include "kernels/linalg/vector_ops.h"
-#include "kernels/pca/random_normal.h"
 
 namespace csc::pca {
 
@@ -150,7 +150,7 @@ std::vector<double> tridiagonal_eigenvectors(const std::vector<double>& diag, co
   for (std::size_t j = 0; j < k; ++j) {
     if (j > 0 && std::abs(values[j - 1] - values[j]) > kClusterGap * t_norm) cluster_start = j;
     const TridiagonalLu lu(diag, off, values[j], tiny);
-    fill_standard_normal(x.data(), n, seed + j);
+    linalg::fill_gaussian(x.data(), n, seed + j);
     int done = 0;
     for (int attempt = 0; done < kIterations; ++attempt) {
       if (attempt == 4 * kIterations) throw std::runtime_error("inverse iteration did not converge");
@@ -165,7 +165,7 @@ std::vector<double> tridiagonal_eigenvectors(const std::vector<double>& diag, co
       if (s > 0 && std::isfinite(s)) {
         ++done;
       } else {  // overflow or a start inside the cluster's span: start again elsewhere
-        fill_standard_normal(x.data(), n, seed + j + 7919 * static_cast<std::uint64_t>(attempt + 1));
+        linalg::fill_gaussian(x.data(), n, seed + j + 7919 * static_cast<std::uint64_t>(attempt + 1));
       }
     }
     const double s = linalg::nrm2(n, x.data());
