@@ -1,13 +1,19 @@
-// column_scatter: shifted, chunked Gram accumulation with per-thread partial sums.
+// column_scatter: shifted, chunked Gram accumulation over fixed units of rows that threads take as
+// they come, added up in unit order.
 #include "kernels/pca/column_scatter.h"
 
 #include <omp.h>
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <new>
 #include <stdexcept>
+#include <vector>
 
 #include <hwy/aligned_allocator.h>
 
@@ -26,58 +32,85 @@ namespace {
 std::size_t chunk_rows(std::size_t padded_width, std::size_t element) {
   return std::clamp<std::size_t>((std::size_t{40} << 10) / (std::max<std::size_t>(padded_width, 1) * element), 64, 1024);
 }
-// Float partial Gram matrices are flushed to double after this many rows.
-constexpr std::size_t kFloatFlushRows = 8192;
+// Threads take fixed units of rows as they come, so that a slower core (another tenant on a VM's
+// host, an efficiency core) does less of the work instead of holding up the end: a static half each
+// left one thread at ~8.5 ms and the other at ~12 ms on 100000 x 100 on a Zen 3 VM. Each unit's sums
+// go to a slot of their own and are added to the totals in unit order, so the result does not depend
+// on the number of threads or on who took which unit. A unit is whole chunks, n / 64 rows or more,
+// and at most kMaxUnitRows rows, the length of the float sums. Adding a unit's Gram matrix to the
+// totals costs, by our estimate of its memory traffic, about as much as kMergeRows rows of its
+// products when the matrix sits in L2 and kMergeRowsLarge rows when it does not (d = 1000: 4 MB of
+// floats read and 8 MB of doubles updated, ~1 ms, against ~5 ms of products for 512 rows), so units
+// are at least 8 times that: 1638 rows for 100000 x 100, 2048 for 20000 x 1000.
+constexpr std::size_t kMaxUnitRows = 8192;
+constexpr std::size_t kMergeRows = 64, kMergeRowsLarge = 256;
+constexpr std::size_t kL2Bytes = std::size_t{512} << 10;
+// Slots are taken from a pool and returned once added: with threads of equal speed only a few are
+// ever touched. A thread descheduled for a time slice (~3 ms) holds up the additions, and the others
+// go on into fresh slots, as many as fit in this much memory (at least one per thread).
+constexpr std::size_t kSlotBytes = std::size_t{64} << 20;
 // Below this many multiply-adds per thread, another thread costs more than it saves (linalg's
 // threads_for explains why: libgomp's idle spin slows what follows on small VMs).
 constexpr double kMinMultiplyAddsPerThread = 4e6;
 
+// The sums of one unit of rows: the Gram matrix in T, in accumulate_gram_rows' layout (entries it does
+// not report are scratch, never cleared), and the column sums in double (exact for float data).
 template <class T>
-struct Partial {
-  std::size_t rows = 0;
-  std::vector<double> sum_x;    // of x (exact for float data): the mean
-  std::vector<double> sum;      // of (x - shift) as stored in T, which the Gram sees: the scatter's correction
-  std::vector<double> gram;     // lower triangle of sum (x - shift)(x - shift)ᵀ, d×d
+struct Slot {
+  hwy::AlignedFreeUniquePtr<T[]> c;
+  std::vector<double> sum_x;  // of x: the mean
+  std::vector<double> sum;    // of (x - shift) as stored in T, which the Gram sees: the scatter's correction
   std::vector<T> min, max;
 };
 
 template <class T>
-void accumulate_range(const T* x, std::size_t begin, std::size_t end, std::size_t d, std::size_t ld,
-                      const std::vector<T>& shift, Partial<T>& p) {
-  const linalg::GramRowsLayout layout = linalg::gram_rows_layout<T>(d);
-  const std::size_t chunk = std::min(chunk_rows(layout.ld, sizeof(T)), end - begin);
-  // The front margin and padding columns stay zero (shift_rows writes d per row); C's padding is scratch.
-  hwy::AlignedFreeUniquePtr<T[]> buffer = hwy::AllocateAligned<T>(layout.y_front + chunk * layout.ld);
-  hwy::AlignedFreeUniquePtr<T[]> c = hwy::AllocateAligned<T>(layout.c_rows * layout.ldc);
-  if (!buffer || !c) throw std::bad_alloc();
-  std::fill_n(buffer.get(), layout.y_front + chunk * layout.ld, T(0));
-  std::fill_n(c.get(), layout.c_rows * layout.ldc, T(0));
-  T* const centred = buffer.get() + layout.y_front;
-  // Double data sum in C throughout; float data over at most kFloatFlushRows rows, then in double.
-  std::size_t pending = 0;  // rows summed in C since the last flush
-  auto flush = [&] {
-    for (std::size_t i = 0; i < d; ++i)
-      for (std::size_t j = 0; j <= i; ++j) {
-        T& sum = c[(i + layout.c_shift) * layout.ldc + j];
-        p.gram[i * d + j] += static_cast<double>(sum);
-        sum = T(0);
-      }
-    pending = 0;
-  };
+struct Totals {
+  std::vector<double> sum_x, sum;
+  std::vector<double> gram;  // lower triangle of sum (x - shift)(x - shift)ᵀ, d×d
+  std::vector<T> min, max;
+};
+
+template <class T>
+void reset(Slot<T>& slot) {
+  std::fill(slot.sum_x.begin(), slot.sum_x.end(), 0.0);
+  std::fill(slot.sum.begin(), slot.sum.end(), 0.0);
+  std::fill(slot.min.begin(), slot.min.end(), std::numeric_limits<T>::infinity());
+  std::fill(slot.max.begin(), slot.max.end(), -std::numeric_limits<T>::infinity());
+}
+
+// Rows [begin, end) into `slot`, chunk by chunk through `buffer` (the centred chunk, with the layout's
+// front margin).
+template <class T>
+void accumulate_unit(const T* x, std::size_t begin, std::size_t end, std::size_t d, std::size_t ld,
+                     const std::vector<T>& shift, const linalg::GramRowsLayout& layout, std::size_t chunk,
+                     T* centred, Slot<T>& slot) {
   for (std::size_t start = begin; start < end; start += chunk) {
     const std::size_t rows = std::min(chunk, end - start);
-    shift_rows(x + start * ld, rows, d, ld, shift.data(), centred, layout.ld, p.min.data(), p.max.data(),
-               p.sum_x.data(), p.sum.data());
-    // While this chunk's product runs, the next chunk's rows come in from memory.
+    shift_rows(x + start * ld, rows, d, ld, shift.data(), centred, layout.ld, slot.min.data(), slot.max.data(),
+               slot.sum_x.data(), slot.sum.data());
+    // While this chunk's product runs, the unit's next chunk comes in from memory.
     const std::size_t next_rows = std::min(chunk, end - (start + rows));
     const linalg::PrefetchRange next =
         next_rows == 0 ? linalg::PrefetchRange{} : linalg::PrefetchRange{x + (start + rows) * ld, ((next_rows - 1) * ld + d) * sizeof(T)};
-    linalg::accumulate_gram_rows(centred, rows, d, c.get(), next);
-    pending += rows;
-    if (sizeof(T) == 4 && pending >= kFloatFlushRows) flush();
+    linalg::accumulate_gram_rows(centred, rows, d, slot.c.get(), next);
   }
-  if (pending > 0) flush();
-  p.rows += end - begin;
+}
+
+// Adds a finished unit to the totals and clears the Gram entries it reported.
+template <class T>
+void merge(Slot<T>& slot, std::size_t d, const linalg::GramRowsLayout& layout, Totals<T>& totals) {
+  for (std::size_t i = 0; i < d; ++i)
+    for (std::size_t j = 0; j <= i; ++j) {
+      T& sum = slot.c[(i + layout.c_shift) * layout.ldc + j];
+      totals.gram[i * d + j] += static_cast<double>(sum);
+      sum = T(0);
+    }
+  for (std::size_t j = 0; j < d; ++j) {
+    totals.sum_x[j] += slot.sum_x[j];
+    totals.sum[j] += slot.sum[j];
+    totals.min[j] = std::min(totals.min[j], slot.min[j]);
+    totals.max[j] = std::max(totals.max[j], slot.max[j]);
+  }
 }
 
 template <class T>
@@ -102,41 +135,94 @@ ColumnScatter scatter_impl(const T* x, std::size_t n, std::size_t d, std::size_t
   for (std::size_t j = 0; j < d; ++j)
     if (!std::isfinite(static_cast<double>(shift[j]))) shift[j] = T(0);
 
+  const linalg::GramRowsLayout layout = linalg::gram_rows_layout<T>(d);
+  const std::size_t chunk = chunk_rows(layout.ld, sizeof(T));
+  const std::size_t slot_bytes = layout.c_rows * layout.ldc * sizeof(T);
+  const std::size_t merge_rows = slot_bytes <= kL2Bytes ? kMergeRows : kMergeRowsLarge;
+  const std::size_t unit_rows =
+      std::max(chunk, std::min(kMaxUnitRows, (std::max(8 * merge_rows, n / 64) + chunk - 1) / chunk * chunk));
+  const std::size_t units = (n + unit_rows - 1) / unit_rows;
   const int max_threads = std::max(1, omp_get_max_threads());
   const double multiply_adds = static_cast<double>(n) * static_cast<double>(d) * static_cast<double>(d + 1) / 2;
-  const int threads = static_cast<int>(std::clamp<double>(multiply_adds / kMinMultiplyAddsPerThread, 1, max_threads));
-  std::vector<Partial<T>> partials(static_cast<std::size_t>(threads));
-  for (Partial<T>& p : partials) {
-    p.sum_x.assign(d, 0.0);
-    p.sum.assign(d, 0.0);
-    p.gram.assign(d * d, 0.0);
-    p.min.assign(d, std::numeric_limits<T>::infinity());
-    p.max.assign(d, -std::numeric_limits<T>::infinity());
-  }
+  const int threads = static_cast<int>(std::clamp<double>(
+      std::min(multiply_adds / kMinMultiplyAddsPerThread, static_cast<double>(units)), 1, max_threads));
+  const std::size_t slot_limit = std::min(units, std::max<std::size_t>(threads, kSlotBytes / slot_bytes));
+
+  Totals<T> totals{std::vector<double>(d, 0.0), std::vector<double>(d, 0.0), std::vector<double>(d * d, 0.0),
+                   std::vector<T>(d, std::numeric_limits<T>::infinity()),
+                   std::vector<T>(d, -std::numeric_limits<T>::infinity())};
+  // Guarded by `mutex`: slots made so far, the free ones, the finished units waiting for the ones
+  // before them (unit -> slot), the next unit to hand out and the next to add.
+  std::vector<std::unique_ptr<Slot<T>>> slots;
+  std::vector<Slot<T>*> free_slots;
+  std::map<std::size_t, Slot<T>*> finished;
+  std::size_t next_unit = 0, merged = 0;
+  bool failed = false;
+  std::mutex mutex;
+  std::condition_variable slot_freed;
+  const auto make_slot = [&]() -> Slot<T>* {
+    auto slot = std::make_unique<Slot<T>>();
+    slot->c = hwy::AllocateAligned<T>(layout.c_rows * layout.ldc);
+    if (!slot->c) return nullptr;
+    std::fill_n(slot->c.get(), layout.c_rows * layout.ldc, T(0));
+    slot->sum_x.resize(d);
+    slot->sum.resize(d);
+    slot->min.resize(d);
+    slot->max.resize(d);
+    slots.push_back(std::move(slot));
+    return slots.back().get();
+  };
 #pragma omp parallel num_threads(threads)
   {
-    const int team = omp_get_num_threads();
-    for (int t = omp_get_thread_num(); t < threads; t += team) {
-      const std::size_t begin = n * static_cast<std::size_t>(t) / static_cast<std::size_t>(threads);
-      const std::size_t end = n * static_cast<std::size_t>(t + 1) / static_cast<std::size_t>(threads);
-      accumulate_range(x, begin, end, d, ld, shift, partials[static_cast<std::size_t>(t)]);
+    // The front margin and padding columns stay zero (shift_rows writes d per row).
+    hwy::AlignedFreeUniquePtr<T[]> buffer = hwy::AllocateAligned<T>(layout.y_front + chunk * layout.ld);
+    if (buffer) std::fill_n(buffer.get(), layout.y_front + chunk * layout.ld, T(0));
+    for (;;) {
+      std::size_t unit = 0;
+      Slot<T>* slot = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        if (!buffer && !failed) {
+          failed = true;
+          slot_freed.notify_all();
+        }
+        if (failed || next_unit == units) break;
+        unit = next_unit++;
+        slot_freed.wait(lock, [&] { return failed || !free_slots.empty() || slots.size() < slot_limit; });
+        if (failed) break;
+        if (!free_slots.empty()) {
+          slot = free_slots.back();
+          free_slots.pop_back();
+        } else if ((slot = make_slot()) == nullptr) {
+          failed = true;  // the others stop too: this unit will never be added
+          slot_freed.notify_all();
+          break;
+        }
+      }
+      reset(*slot);
+      const std::size_t begin = unit * unit_rows, end = std::min(n, begin + unit_rows);
+      accumulate_unit(x, begin, end, d, ld, shift, layout, chunk, buffer.get() + layout.y_front, *slot);
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        finished[unit] = slot;
+        for (auto first = finished.begin(); first != finished.end() && first->first == merged;
+             first = finished.erase(first), ++merged) {
+          merge(*first->second, d, layout, totals);
+          free_slots.push_back(first->second);
+        }
+      }
+      slot_freed.notify_all();
     }
   }
+  if (failed) throw std::bad_alloc();
 
-  // Combine in thread order: sum y yᵀ - n m mᵀ with y = x - s as stored and m its mean.
-  std::vector<double> sum_x(d, 0.0), sum(d, 0.0), gram(d * d, 0.0);
+  // The scatter about the mean: sum y yᵀ - n m mᵀ with y = x - s as stored and m its mean.
+  const std::vector<double>& sum_x = totals.sum_x;
+  const std::vector<double>& sum = totals.sum;
+  const std::vector<double>& gram = totals.gram;
   for (std::size_t j = 0; j < d; ++j) {
-    out.min[j] = INFINITY;
-    out.max[j] = -INFINITY;
-  }
-  for (const Partial<T>& p : partials) {
-    for (std::size_t j = 0; j < d; ++j) {
-      sum_x[j] += p.sum_x[j];
-      sum[j] += p.sum[j];
-      out.min[j] = std::min(out.min[j], static_cast<double>(p.min[j]));
-      out.max[j] = std::max(out.max[j], static_cast<double>(p.max[j]));
-    }
-    for (std::size_t i = 0; i < d * d; ++i) gram[i] += p.gram[i];
+    out.min[j] = static_cast<double>(totals.min[j]);
+    out.max[j] = static_cast<double>(totals.max[j]);
   }
   const double rows = static_cast<double>(n);
   std::vector<double> m(d);

@@ -14,13 +14,13 @@ struct ColumnScatter {
   std::vector<std::size_t> nonfinite_columns;  // columns holding NaN or ±inf (the rest is then meaningless)
 };
 
-// Reads the n×d row-major x (leading dimension ld) once, not modifying it. Threads take contiguous
-// row ranges; each cuts its range into cache-sized chunks, subtracts a common shift (the mean of the
-// first rows, so that sums of squares about it do not cancel against a large mean) into an L2-sized
-// buffer, adds the chunk's outer products with linalg::accumulate_gram_rows (float chunks summed in
-// float over at most 8192 rows, then in double),
-// and the per-thread sums are combined in thread order (the result depends on the thread count only
-// in the last bits). Throws std::invalid_argument on ld < d.
+// Reads the n×d row-major x (leading dimension ld) once, not modifying it. Threads take fixed units of
+// rows as they come (a slower core does fewer); each unit is cut into cache-sized chunks, which
+// subtract a common shift (the mean of the first rows, so that sums of squares about it do not cancel
+// against a large mean) into an L2-sized buffer and add their outer products with
+// linalg::accumulate_gram_rows (float units sum in float over at most 8192 rows); the units' sums are
+// added in double in unit order, so the result does not depend on the number of threads. Throws
+// std::invalid_argument on ld < d.
 ColumnScatter column_scatter(const float* x, std::size_t n, std::size_t d, std::size_t ld);
 ColumnScatter column_scatter(const double* x, std::size_t n, std::size_t d, std::size_t ld);
 

@@ -1,8 +1,10 @@
 // samples_gram (AAᵀ, float and double) and column_scatter against naive double-precision loops.
 #include <doctest/doctest.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "kernels/pca/column_scatter.h"
@@ -130,6 +132,28 @@ TEST_CASE("column_scatter matches two-pass sums for awkward shapes, offsets and 
   // Far from zero: sums about the shift keep the spread's accuracy (sum x^2 - n mean^2 would not).
   check_scatter<double>(20000, 4, 0, 1e6);
   check_scatter<float>(20000, 4, 1, 1e3);
+}
+
+// Units of rows are taken by whichever thread is free and added in unit order: the sums are the same
+// bits on one thread as on two, on a tall float matrix (many units) and a wide one (few, large slots).
+TEST_CASE("column_scatter gives the same bits on any number of threads") {
+  for (const auto& [n, d] : {std::pair<std::size_t, std::size_t>{100000, 24}, {3000, 300}}) {
+    CAPTURE(n);
+    CAPTURE(d);
+    csc::pca::test::SplitMix64 rng(n + d);
+    std::vector<float> x(n * d);
+    for (float& v : x) v = static_cast<float>(5 + rng.normal());
+    const int threads = omp_get_max_threads();
+    omp_set_num_threads(1);
+    const auto one = csc::pca::column_scatter(x.data(), n, d, d);
+    omp_set_num_threads(2);
+    const auto two = csc::pca::column_scatter(x.data(), n, d, d);
+    omp_set_num_threads(threads);
+    CHECK(one.scatter == two.scatter);
+    CHECK(one.mean == two.mean);
+    CHECK(one.min == two.min);
+    CHECK(one.max == two.max);
+  }
 }
 
 TEST_CASE("column_scatter reports non-finite columns") {
