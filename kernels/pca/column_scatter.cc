@@ -30,7 +30,8 @@ namespace {
 // earlier rule), d = 1000 at 84-89 % from 48 to 64 rows. Small chunks also stay under glibc's mmap
 // threshold: fresh mmapped pages cost ~3 µs each to fault in, a tenth of the digits' fit.
 std::size_t chunk_rows(std::size_t padded_width, std::size_t element) {
-  return std::clamp<std::size_t>((std::size_t{40} << 10) / (std::max<std::size_t>(padded_width, 1) * element), 64, 1024);
+  const std::size_t row_bytes = std::max<std::size_t>(padded_width, 1) * element;
+  return std::clamp<std::size_t>((std::size_t{40} << 10) / row_bytes, 64, 1024);
 }
 // Threads take fixed units of rows as they come, so that a slower core (another tenant on a VM's
 // host, an efficiency core) does less of the work instead of holding up the end: a static half each
@@ -91,7 +92,8 @@ void accumulate_unit(const T* x, std::size_t begin, std::size_t end, std::size_t
     // While this chunk's product runs, the unit's next chunk comes in from memory.
     const std::size_t next_rows = std::min(chunk, end - (start + rows));
     const linalg::PrefetchRange next =
-        next_rows == 0 ? linalg::PrefetchRange{} : linalg::PrefetchRange{x + (start + rows) * ld, ((next_rows - 1) * ld + d) * sizeof(T)};
+        next_rows == 0 ? linalg::PrefetchRange{}
+                       : linalg::PrefetchRange{x + (start + rows) * ld, ((next_rows - 1) * ld + d) * sizeof(T)};
     linalg::accumulate_gram_rows(centred, rows, d, slot.c.get(), next);
   }
 }
