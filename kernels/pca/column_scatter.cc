@@ -42,7 +42,7 @@ std::size_t chunk_rows(std::size_t padded_width, std::size_t element) {
 // totals costs, by our estimate of its memory traffic, about as much as kMergeRows rows of its
 // products when the matrix sits in L2 and kMergeRowsLarge rows when it does not (d = 1000: 4 MB of
 // floats read and 8 MB of doubles updated, ~1 ms, against ~5 ms of products for 512 rows), so units
-// are at least 8 times that: 1638 rows for 100000 x 100, 2048 for 20000 x 1000.
+// are at least 8 times that: on AVX2, 1638 rows for 100000 x 100 and 2048 for 20000 x 1000.
 constexpr std::size_t kMaxUnitRows = 8192;
 constexpr std::size_t kMergeRows = 64, kMergeRowsLarge = 256;
 constexpr std::size_t kL2Bytes = std::size_t{512} << 10;
@@ -54,30 +54,43 @@ constexpr std::size_t kSlotBytes = std::size_t{64} << 20;
 // threads_for explains why: libgomp's idle spin slows what follows on small VMs).
 constexpr double kMinMultiplyAddsPerThread = 4e6;
 
-// The sums of one unit of rows: the Gram matrix in T, in accumulate_gram_rows' layout (entries it does
-// not report are scratch, never cleared), and the column sums in double (exact for float data).
+// Per-column sums in double (exact for float data) and extremes, of a unit or of all rows.
 template <class T>
-struct Slot {
-  hwy::AlignedFreeUniquePtr<T[]> c;
+struct ColumnSums {
   std::vector<double> sum_x;  // of x: the mean
   std::vector<double> sum;    // of (x - shift) as stored in T, which the Gram sees: the scatter's correction
   std::vector<T> min, max;
+
+  explicit ColumnSums(std::size_t d) : sum_x(d), sum(d), min(d), max(d) { reset(); }
+  void reset() {
+    std::fill(sum_x.begin(), sum_x.end(), 0.0);
+    std::fill(sum.begin(), sum.end(), 0.0);
+    std::fill(min.begin(), min.end(), std::numeric_limits<T>::infinity());
+    std::fill(max.begin(), max.end(), -std::numeric_limits<T>::infinity());
+  }
+  void add(const ColumnSums& other) {
+    for (std::size_t j = 0; j < sum.size(); ++j) {
+      sum_x[j] += other.sum_x[j];
+      sum[j] += other.sum[j];
+      min[j] = std::min(min[j], other.min[j]);
+      max[j] = std::max(max[j], other.max[j]);
+    }
+  }
+};
+
+// The sums of one unit of rows: the Gram matrix in T, in accumulate_gram_rows' layout (entries it does
+// not report are scratch, never cleared), and the column sums.
+template <class T>
+struct Slot {
+  hwy::AlignedFreeUniquePtr<T[]> c;
+  ColumnSums<T> columns;
 };
 
 template <class T>
 struct Totals {
-  std::vector<double> sum_x, sum;
   std::vector<double> gram;  // lower triangle of sum (x - shift)(x - shift)ᵀ, d×d
-  std::vector<T> min, max;
+  ColumnSums<T> columns;
 };
-
-template <class T>
-void reset(Slot<T>& slot) {
-  std::fill(slot.sum_x.begin(), slot.sum_x.end(), 0.0);
-  std::fill(slot.sum.begin(), slot.sum.end(), 0.0);
-  std::fill(slot.min.begin(), slot.min.end(), std::numeric_limits<T>::infinity());
-  std::fill(slot.max.begin(), slot.max.end(), -std::numeric_limits<T>::infinity());
-}
 
 // Rows [begin, end) into `slot`, chunk by chunk through `buffer` (the centred chunk, with the layout's
 // front margin).
@@ -87,8 +100,9 @@ void accumulate_unit(const T* x, std::size_t begin, std::size_t end, std::size_t
                      T* centred, Slot<T>& slot) {
   for (std::size_t start = begin; start < end; start += chunk) {
     const std::size_t rows = std::min(chunk, end - start);
-    shift_rows(x + start * ld, rows, d, ld, shift.data(), centred, layout.ld, slot.min.data(), slot.max.data(),
-               slot.sum_x.data(), slot.sum.data());
+    ColumnSums<T>& sums = slot.columns;
+    shift_rows(x + start * ld, rows, d, ld, shift.data(), centred, layout.ld, sums.min.data(), sums.max.data(),
+               sums.sum_x.data(), sums.sum.data());
     // While this chunk's product runs, the unit's next chunk comes in from memory.
     const std::size_t next_rows = std::min(chunk, end - (start + rows));
     const linalg::PrefetchRange next =
@@ -107,12 +121,7 @@ void merge(Slot<T>& slot, std::size_t d, const linalg::GramRowsLayout& layout, T
       totals.gram[i * d + j] += static_cast<double>(sum);
       sum = T(0);
     }
-  for (std::size_t j = 0; j < d; ++j) {
-    totals.sum_x[j] += slot.sum_x[j];
-    totals.sum[j] += slot.sum[j];
-    totals.min[j] = std::min(totals.min[j], slot.min[j]);
-    totals.max[j] = std::max(totals.max[j], slot.max[j]);
-  }
+  totals.columns.add(slot.columns);
 }
 
 template <class T>
@@ -150,9 +159,7 @@ ColumnScatter scatter_impl(const T* x, std::size_t n, std::size_t d, std::size_t
       std::min(multiply_adds / kMinMultiplyAddsPerThread, static_cast<double>(units)), 1, max_threads));
   const std::size_t slot_limit = std::min(units, std::max<std::size_t>(threads, kSlotBytes / slot_bytes));
 
-  Totals<T> totals{std::vector<double>(d, 0.0), std::vector<double>(d, 0.0), std::vector<double>(d * d, 0.0),
-                   std::vector<T>(d, std::numeric_limits<T>::infinity()),
-                   std::vector<T>(d, -std::numeric_limits<T>::infinity())};
+  Totals<T> totals{std::vector<double>(d * d, 0.0), ColumnSums<T>(d)};
   // Guarded by `mutex`: slots made so far, the free ones, the finished units waiting for the ones
   // before them (unit -> slot), the next unit to hand out and the next to add.
   std::vector<std::unique_ptr<Slot<T>>> slots;
@@ -163,14 +170,10 @@ ColumnScatter scatter_impl(const T* x, std::size_t n, std::size_t d, std::size_t
   std::mutex mutex;
   std::condition_variable slot_freed;
   const auto make_slot = [&]() -> Slot<T>* {
-    auto slot = std::make_unique<Slot<T>>();
-    slot->c = hwy::AllocateAligned<T>(layout.c_rows * layout.ldc);
+    auto slot =
+        std::make_unique<Slot<T>>(Slot<T>{hwy::AllocateAligned<T>(layout.c_rows * layout.ldc), ColumnSums<T>(d)});
     if (!slot->c) return nullptr;
     std::fill_n(slot->c.get(), layout.c_rows * layout.ldc, T(0));
-    slot->sum_x.resize(d);
-    slot->sum.resize(d);
-    slot->min.resize(d);
-    slot->max.resize(d);
     slots.push_back(std::move(slot));
     return slots.back().get();
   };
@@ -201,7 +204,7 @@ ColumnScatter scatter_impl(const T* x, std::size_t n, std::size_t d, std::size_t
           break;
         }
       }
-      reset(*slot);
+      slot->columns.reset();
       const std::size_t begin = unit * unit_rows, end = std::min(n, begin + unit_rows);
       accumulate_unit(x, begin, end, d, ld, shift, layout, chunk, buffer.get() + layout.y_front, *slot);
       {
@@ -219,12 +222,12 @@ ColumnScatter scatter_impl(const T* x, std::size_t n, std::size_t d, std::size_t
   if (failed) throw std::bad_alloc();
 
   // The scatter about the mean: sum y yᵀ - n m mᵀ with y = x - s as stored and m its mean.
-  const std::vector<double>& sum_x = totals.sum_x;
-  const std::vector<double>& sum = totals.sum;
+  const std::vector<double>& sum_x = totals.columns.sum_x;
+  const std::vector<double>& sum = totals.columns.sum;
   const std::vector<double>& gram = totals.gram;
   for (std::size_t j = 0; j < d; ++j) {
-    out.min[j] = static_cast<double>(totals.min[j]);
-    out.max[j] = static_cast<double>(totals.max[j]);
+    out.min[j] = static_cast<double>(totals.columns.min[j]);
+    out.max[j] = static_cast<double>(totals.columns.max[j]);
   }
   const double rows = static_cast<double>(n);
   std::vector<double> m(d);
