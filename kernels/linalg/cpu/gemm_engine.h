@@ -8,9 +8,10 @@
 
 namespace csc::linalg::cpu {
 
-// The register tile of the dispatched target: mr rows x nr columns of C per micro-kernel call.
+// The register tile of the dispatched target: mr rows x nr columns of C per micro-kernel call, nr
+// being two vectors of `lanes` values.
 struct TileShape {
-  std::size_t mr, nr;
+  std::size_t mr, nr, lanes;
 };
 template <class T>
 TileShape tile_shape();

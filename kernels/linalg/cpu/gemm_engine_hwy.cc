@@ -257,8 +257,14 @@ void SmallGemm(D d, const GemmProblem<T>& pr) {
 }
 
 // The exported, non-template entry points (one set per target).
-TileShape TileShapeF32() { return {kMR, kNV * hn::Lanes(hn::ScalableTag<float>())}; }
-TileShape TileShapeF64() { return {kMR, kNV * hn::Lanes(hn::ScalableTag<double>())}; }
+TileShape TileShapeF32() {
+  const std::size_t lanes = hn::Lanes(hn::ScalableTag<float>());
+  return {kMR, kNV * lanes, lanes};
+}
+TileShape TileShapeF64() {
+  const std::size_t lanes = hn::Lanes(hn::ScalableTag<double>());
+  return {kMR, kNV * lanes, lanes};
+}
 void RunRegionF32(const GemmProblem<float>& pr, const Region& rg, const Blocking& bk, float* buffers) {
   RunRegion(hn::ScalableTag<float>(), pr, rg, bk, buffers);
 }

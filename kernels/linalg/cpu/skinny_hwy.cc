@@ -18,8 +18,9 @@ namespace hn = hwy::HWY_NAMESPACE;
 // Elements of k per chunk of the dot products: the tile's rows of A (8 KiB each) stay in L1 and the
 // chunk of Bt's rows in L2; the horizontal sums at each chunk's end are ~5 % of the work.
 constexpr std::size_t kDotChunkBytes = 8 << 10;
-// How many rows ahead the Aᵀ·B packing prefetches its runs of A.
-constexpr std::size_t kPrefetchRows = 4;
+// How many rows ahead the Aᵀ·B packing prefetches its runs of A (8 against 4, with the next block's
+// rows fetched too: 104 → 115 GFLOP/s on the Xᵀ·Q of skinny.h's note).
+constexpr std::size_t kPrefetchRows = 8;
 
 // The dot-product tile: kDotRows rows of A x kDotCols rows of Bt, one accumulator each, plus the
 // loaded A vectors and one Bt vector: 4 x 6 + 4 + 1 = 29 of AVX-512's 32 registers, 3 x 4 + 3 + 1 =
@@ -45,8 +46,15 @@ void OuterRows(D d, const T* HWY_RESTRICT a, std::size_t lda, std::size_t i0, st
       const std::size_t run = std::min(width, rows - w0);
       for (std::size_t p = 0; p < depth; ++p) {
         const T* HWY_RESTRICT src = a + (p0 + p) * lda + i0 + w0;
-        if (p + kPrefetchRows < depth)  // rows are `lda` apart: too short a run for the hardware prefetcher
+        // Rows are `lda` apart: too short a run for the hardware prefetcher. Past the block's last
+        // row, the next block's first rows (same chunk, the next columns) are fetched.
+        if (p + kPrefetchRows < depth) {
           for (std::size_t q = 0; q < run; q += 64 / sizeof(T)) hwy::Prefetch(src + kPrefetchRows * lda + q);
+        } else if (w0 + width < rows && p + kPrefetchRows - depth < depth) {
+          const T* HWY_RESTRICT ahead = a + (p0 + p + kPrefetchRows - depth) * lda + i0 + w0 + width;
+          const std::size_t ahead_run = std::min(width, rows - w0 - width);
+          for (std::size_t q = 0; q < ahead_run; q += 64 / sizeof(T)) hwy::Prefetch(ahead + q);
+        }
         for (std::size_t s = 0; s < slivers; ++s) {
           T* HWY_RESTRICT dst = pack + (s * depth + p) * kMR;
           if (p + 1 < depth && w0 + s * kMR + kVectors * N <= rows) {
@@ -151,6 +159,109 @@ void DotRows(D d, const GemmProblem<T>& pr, std::size_t i0, std::size_t rows, co
     }
 }
 
+// The broadcast tile: kPanelRows rows of A read where they lie (row r at a + r * lda), each value
+// broadcast against kVectors vectors of a row of Bp; accumulators as in MicroKernel (6 x 2 + 2 + 1 =
+// 15 of AVX2's 16 registers, 8 x 2 + 3 of AVX-512's 32). Eight rows at most (see PanelTile).
+#if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
+constexpr std::size_t kPanelRows = 4;
+#elif HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || HWY_ARCH_ARM_A64
+constexpr std::size_t kPanelRows = 8;
+#else
+constexpr std::size_t kPanelRows = 6;
+#endif
+static_assert(kPanelRows <= kPanelRowsMax, "callers leave kPanelRowsMax rows of room past a part of C");
+// Depth of a chunk: the tile's rows of A (kPanelRows x 2 KiB) stay in L1 while every panel of Bp's
+// chunk (kc x n_pad, 64 KiB for n_pad = 32 floats) comes from L2.
+constexpr std::size_t kPanelChunkBytes = 2 << 10;
+
+#define CSC_PANEL_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+
+// out (kPanelRows x kVectors vectors, row stride ldc) = (read_c ? out : 0) + A's rows a + r * lda over
+// [0, kc) times Bp's rows b + p * b_step. `next` (or null): the next tile's rows, fetched a line per
+// row for each line read. Rows are addressed as one of three base pointers (rows 0, 3, 6) plus 0, 1
+// or 2 times lda: separate pointers per row outran x86's 16 general registers, and the compiler
+// reloaded offsets from the stack for every value.
+template <std::size_t kVectors, class D, class T = hn::TFromD<D>>
+HWY_INLINE void PanelTile(D d, std::size_t kc, const T* HWY_RESTRICT a, std::size_t lda, const T* HWY_RESTRICT next,
+                          const T* HWY_RESTRICT b, std::size_t b_step, T* HWY_RESTRICT c, std::size_t ldc,
+                          bool read_c) {
+  static_assert(kPanelRows <= 8, "CSC_PANEL_ROWS lists 8 rows");
+  using V = hn::Vec<D>;
+  const std::size_t N = hn::Lanes(d);
+  constexpr std::size_t kLine = 64 / sizeof(T);
+  const std::size_t lda2 = 2 * lda;
+  const T* HWY_RESTRICT base0 = a;
+  [[maybe_unused]] const T* HWY_RESTRICT base3 = kPanelRows > 3 ? a + 3 * lda : a;
+  [[maybe_unused]] const T* HWY_RESTRICT base6 = kPanelRows > 6 ? a + 6 * lda : a;
+#define CSC_PANEL_DECLARE(r) [[maybe_unused]] V c##r##_0 = hn::Zero(d), c##r##_1 = hn::Zero(d);
+  CSC_PANEL_ROWS(CSC_PANEL_DECLARE)
+#undef CSC_PANEL_DECLARE
+  for (std::size_t p0 = 0; p0 < kc; p0 += kLine) {
+    if (next != nullptr)
+      for (std::size_t r = 0; r < kPanelRows; ++r) hwy::Prefetch(next + r * lda + p0);
+    const std::size_t p1 = std::min(kc, p0 + kLine);
+    for (std::size_t p = p0; p < p1; ++p) {
+      const V b0 = hn::LoadU(d, b);
+      [[maybe_unused]] const V b1 = kVectors == 2 ? hn::LoadU(d, b + N) : b0;
+#define CSC_PANEL_ROW_VALUE(r) \
+  (r % 3 == 0 ? (r == 0 ? base0 : r == 3 ? base3 : base6)[0] : (r < 3 ? base0 : r < 6 ? base3 : base6)[r % 3 == 1 ? lda : lda2])
+#define CSC_PANEL_FMA(r)                                                 \
+  if constexpr (r < kPanelRows) {                                        \
+    const V ar = hn::Set(d, CSC_PANEL_ROW_VALUE(r));                     \
+    c##r##_0 = hn::MulAdd(ar, b0, c##r##_0);                              \
+    if constexpr (kVectors == 2) c##r##_1 = hn::MulAdd(ar, b1, c##r##_1); \
+  }
+      CSC_PANEL_ROWS(CSC_PANEL_FMA)
+#undef CSC_PANEL_FMA
+#undef CSC_PANEL_ROW_VALUE
+      ++base0;
+      if constexpr (kPanelRows > 3) ++base3;
+      if constexpr (kPanelRows > 6) ++base6;
+      b += b_step;
+    }
+  }
+  const TileOut<T> out{c, ldc, T(1), T(1), read_c};
+#define CSC_PANEL_STORE(r) \
+  if constexpr (r < kPanelRows) StoreRow<kVectors>(d, out, r, c##r##_0, c##r##_1);
+  CSC_PANEL_ROWS(CSC_PANEL_STORE)
+#undef CSC_PANEL_STORE
+}
+#undef CSC_PANEL_ROWS
+
+// cp = A[i0, i0 + rows)[0, k) Bp (see skinny.h), chunk by chunk of k: every tile of rows on Bp's
+// chunk, and every panel of Bp on a tile's rows while they are in L1; the first panel fetches the
+// next tile's rows. A last tile of fewer rows is copied into `edge` with zero rows after them.
+template <class D, class T = hn::TFromD<D>>
+void RowsTimesPanels(D d, const T* HWY_RESTRICT a, std::size_t lda, std::size_t i0, std::size_t rows,
+                     std::size_t k, const T* HWY_RESTRICT bp, std::size_t n_pad, T* HWY_RESTRICT cp) {
+  const std::size_t N = hn::Lanes(d), NR = kNV * N;
+  constexpr std::size_t kc = kPanelChunkBytes / sizeof(T);
+  HWY_ALIGN T edge[kPanelRows * kc];
+  for (std::size_t p0 = 0; p0 < k; p0 += kc) {
+    const std::size_t depth = std::min(kc, k - p0);
+    for (std::size_t i = 0; i < rows; i += kPanelRows) {
+      const T* HWY_RESTRICT tile_a = a + (i0 + i) * lda + p0;
+      std::size_t tile_lda = lda;
+      if (i + kPanelRows > rows) {
+        std::fill_n(edge, kPanelRows * kc, T(0));
+        for (std::size_t r = 0; r < rows - i; ++r) std::copy_n(tile_a + r * lda, depth, edge + r * kc);
+        tile_a = edge;
+        tile_lda = kc;
+      }
+      const T* HWY_RESTRICT next = i + 2 * kPanelRows <= rows ? tile_a + kPanelRows * lda : nullptr;
+      for (std::size_t j = 0; j < n_pad; j += NR) {
+        T* HWY_RESTRICT c = cp + i * n_pad + j;
+        const T* HWY_RESTRICT b = bp + p0 * n_pad + j;
+        const T* HWY_RESTRICT fetch = j == 0 ? next : nullptr;
+        if (j + NR <= n_pad)
+          PanelTile<2>(d, depth, tile_a, tile_lda, fetch, b, n_pad, c, n_pad, p0 > 0);
+        else
+          PanelTile<1>(d, depth, tile_a, tile_lda, fetch, b, n_pad, c, n_pad, p0 > 0);
+      }
+    }
+  }
+}
+
 template <class D, class T = hn::TFromD<D>>
 void FinishRows(D d, const GemmProblem<T>& pr, std::size_t i0, std::size_t rows, const T* HWY_RESTRICT cp,
                 std::size_t ldcp) {
@@ -191,6 +302,14 @@ void DotRowsF64(const GemmProblem<double>& pr, std::size_t i0, std::size_t rows,
                 std::size_t ldbt) {
   DotRows(hn::ScalableTag<double>(), pr, i0, rows, bt, ldbt);
 }
+void RowsTimesPanelsF32(const float* a, std::size_t lda, std::size_t i0, std::size_t rows, std::size_t k,
+                        const float* bp, std::size_t n_pad, float* cp) {
+  RowsTimesPanels(hn::ScalableTag<float>(), a, lda, i0, rows, k, bp, n_pad, cp);
+}
+void RowsTimesPanelsF64(const double* a, std::size_t lda, std::size_t i0, std::size_t rows, std::size_t k,
+                        const double* bp, std::size_t n_pad, double* cp) {
+  RowsTimesPanels(hn::ScalableTag<double>(), a, lda, i0, rows, k, bp, n_pad, cp);
+}
 void FinishRowsF32(const GemmProblem<float>& pr, std::size_t i0, std::size_t rows, const float* cp,
                    std::size_t ldcp) {
   FinishRows(hn::ScalableTag<float>(), pr, i0, rows, cp, ldcp);
@@ -215,6 +334,8 @@ HWY_EXPORT(OuterRowsF32);
 HWY_EXPORT(OuterRowsF64);
 HWY_EXPORT(DotRowsF32);
 HWY_EXPORT(DotRowsF64);
+HWY_EXPORT(RowsTimesPanelsF32);
+HWY_EXPORT(RowsTimesPanelsF64);
 HWY_EXPORT(FinishRowsF32);
 HWY_EXPORT(FinishRowsF64);
 HWY_EXPORT(EpilogueRowsF32);
@@ -234,6 +355,14 @@ void dot_rows(const GemmProblem<float>& pr, std::size_t i0, std::size_t rows, co
 void dot_rows(const GemmProblem<double>& pr, std::size_t i0, std::size_t rows, const double* bt,
               std::size_t ldbt) {
   HWY_DYNAMIC_DISPATCH(DotRowsF64)(pr, i0, rows, bt, ldbt);
+}
+void rows_times_panels(const float* a, std::size_t lda, std::size_t i0, std::size_t rows, std::size_t k,
+                       const float* bp, std::size_t n_pad, float* cp) {
+  HWY_DYNAMIC_DISPATCH(RowsTimesPanelsF32)(a, lda, i0, rows, k, bp, n_pad, cp);
+}
+void rows_times_panels(const double* a, std::size_t lda, std::size_t i0, std::size_t rows, std::size_t k,
+                       const double* bp, std::size_t n_pad, double* cp) {
+  HWY_DYNAMIC_DISPATCH(RowsTimesPanelsF64)(a, lda, i0, rows, k, bp, n_pad, cp);
 }
 void finish_rows(const GemmProblem<float>& pr, std::size_t i0, std::size_t rows, const float* cp, std::size_t ldcp) {
   HWY_DYNAMIC_DISPATCH(FinishRowsF32)(pr, i0, rows, cp, ldcp);

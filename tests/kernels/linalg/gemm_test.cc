@@ -262,7 +262,8 @@ TEST_CASE_TEMPLATE("gemm with a skinny result (n <= 64) and a long k: every layo
                    double) {
   // These shapes take the skinny path (kernels/linalg/cpu/skinny.h): m x k >= 65536, k >= 64. The
   // m values are not multiples of any tile height, k = 2300 spans several chunks of the dot products
-  // and of the Aᵀ·B sweep and ends in a partial vector, n covers one column, odd widths and the limit.
+  // and of the Aᵀ·B sweep and ends in a partial vector, n covers one column (dot products), odd widths
+  // (n = 5 takes the dot products where half a vector holds 5 values, else broadcast panels) and the limit.
   std::vector<Case> cases;
   std::mt19937 rng(11);
   for (Op op_a : kOps)
@@ -271,7 +272,7 @@ TEST_CASE_TEMPLATE("gemm with a skinny result (n <= 64) and a long k: every layo
         Case cs;
         cs.op_a = op_a;
         cs.op_b = op_b;
-        cs.m = n == 30 ? 29 : 71;
+        cs.m = n == 30 ? 29 : n == 33 ? 300 : 71;  // 300: B stored transposed is packed (256 rows or more)
         cs.n = n;
         cs.k = n == 30 ? 2300 : 1000;
         cs.alpha = n == 5 ? -0.5 : 1;
@@ -284,24 +285,27 @@ TEST_CASE_TEMPLATE("gemm with a skinny result (n <= 64) and a long k: every layo
         cases.push_back(cs);
       }
   run_cases_on_every_target<T>(cases);
-  // Parts of C's rows on 1, 2 and 3 threads, and a team smaller than the parts (nested region).
+  // Parts of C's rows on 1, 2 and 3 threads, and a team smaller than the parts (nested region). With
+  // m = 400, a B stored transposed is packed too (below 256 rows, dot products read it in place).
   const int saved = omp_get_max_threads();
   for (int threads : {1, 2, 3}) {
     CAPTURE(threads);
     omp_set_num_threads(threads);
     for (Op op_a : kOps) {
-      Case cs;
-      cs.op_a = op_a;
-      cs.op_b = Op::none;
-      cs.m = 400;
-      cs.n = 20;
-      cs.k = 900;
-      cs.beta = 1;
-      check_case<T>(cs, rng);
-#pragma omp parallel num_threads(2)
-      {
-#pragma omp single
+      for (Op op_b : kOps) {
+        Case cs;
+        cs.op_a = op_a;
+        cs.op_b = op_b;
+        cs.m = 400;
+        cs.n = 20;
+        cs.k = 900;
+        cs.beta = 1;
         check_case<T>(cs, rng);
+#pragma omp parallel num_threads(2)
+        {
+#pragma omp single
+          check_case<T>(cs, rng);
+        }
       }
     }
   }
