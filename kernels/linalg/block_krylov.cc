@@ -21,6 +21,22 @@ void check(const void* a, std::size_t m, std::size_t n, std::size_t lda, std::si
   if (a == nullptr) throw std::invalid_argument("block_krylov_svd: null matrix");
 }
 
+// out (cols x rows, row stride ld_out) = zᵀ in double, z being rows x cols row-major: runs of kRun
+// rows of z at a time, so that each row of out is written kRun values at a stretch (Eigen's
+// z.transpose().cast<double>() took 3.7 ms for 20000 x 30 floats, a quarter of the product X·Z).
+template <class T>
+void transpose_to_double(const RowMatrix<T>& z, double* out, std::size_t ld_out) {
+  constexpr std::size_t kRun = 64;
+  const std::size_t rows = static_cast<std::size_t>(z.rows()), cols = static_cast<std::size_t>(z.cols());
+  for (std::size_t p0 = 0; p0 < rows; p0 += kRun) {
+    const std::size_t p1 = std::min(rows, p0 + kRun);
+    for (std::size_t j = 0; j < cols; ++j) {
+      double* const row = out + j * ld_out;
+      for (std::size_t p = p0; p < p1; ++p) row[p] = static_cast<double>(z.data()[p * cols + j]);
+    }
+  }
+}
+
 // Columns [0, used) of `basis` (rows x width, row-major) are orthonormal; makes y (rows x b)
 // orthogonal to them, y -= B (Bᵀ y) on our GEMM, and returns the largest |Bᵀ y| it removed.
 double project_out(const RowMatrix<double>& basis, std::size_t used, RowMatrix<double>& y) {
@@ -84,7 +100,7 @@ KrylovSvd<T> krylov(const T* a, std::size_t m, std::size_t n, std::size_t lda, s
     const RowMatrix<T> y_typed = y.template cast<T>();
     gemm(Op::transpose, Op::none, n, b, m, T(1), a, lda, y_typed.data(), b, T(0), z.data(), b);
     ++out.products;
-    zt.middleRows(used, b) = z.transpose().template cast<double>();
+    transpose_to_double(z, zt.data() + used * n, n);
     used += b;
     // The new block column of ZᵀZ, mirrored into its row.
     gemm(Op::none, Op::transpose, used, b, n, 1.0, zt.data(), n, zt.data() + (used - b) * n, n, 0.0, column.data(), b);
