@@ -189,7 +189,6 @@ HWY_INLINE void PanelTile(D d, std::size_t kc, const T* HWY_RESTRICT a, std::siz
   using V = hn::Vec<D>;
   const std::size_t N = hn::Lanes(d);
   constexpr std::size_t kLine = 64 / sizeof(T);
-  const std::size_t lda2 = 2 * lda;
   const T* HWY_RESTRICT base0 = a;
   [[maybe_unused]] const T* HWY_RESTRICT base3 = kPanelRows > 3 ? a + 3 * lda : a;
   [[maybe_unused]] const T* HWY_RESTRICT base6 = kPanelRows > 6 ? a + 6 * lda : a;
@@ -203,8 +202,7 @@ HWY_INLINE void PanelTile(D d, std::size_t kc, const T* HWY_RESTRICT a, std::siz
     for (std::size_t p = p0; p < p1; ++p) {
       const V b0 = hn::LoadU(d, b);
       [[maybe_unused]] const V b1 = kVectors == 2 ? hn::LoadU(d, b + N) : b0;
-#define CSC_PANEL_ROW_VALUE(r) \
-  (r % 3 == 0 ? (r == 0 ? base0 : r == 3 ? base3 : base6)[0] : (r < 3 ? base0 : r < 6 ? base3 : base6)[r % 3 == 1 ? lda : lda2])
+#define CSC_PANEL_ROW_VALUE(r) (r < 3 ? base0 : r < 6 ? base3 : base6)[(r % 3) * lda]
 #define CSC_PANEL_FMA(r)                                                 \
   if constexpr (r < kPanelRows) {                                        \
     const V ar = hn::Set(d, CSC_PANEL_ROW_VALUE(r));                     \
